@@ -1,0 +1,32 @@
+'use client';
+import Link from 'next/link';
+import { usePathname } from 'next/navigation';
+import { Logo } from './logo.tsx';
+import { ThemeToggle } from './theme-toggle.tsx';
+
+const nav = [
+  { href: '/', label: 'Workflows', active: (p: string) => p === '/' || p.startsWith('/workflows') },
+  { href: '/status', label: 'Status', active: (p: string) => p.startsWith('/status') },
+];
+
+export function TopBar() {
+  const pathname = usePathname() ?? '/';
+  return (
+    <header className="topbar">
+      <Link href="/" className="brand" aria-label="Switchyard home">
+        <Logo />
+        <span>Switchyard</span>
+      </Link>
+      <nav className="topnav" aria-label="Main">
+        {nav.map((n) => (
+          <Link key={n.href} href={n.href} className="topnav-link" aria-current={n.active(pathname) ? 'page' : undefined}>
+            {n.label}
+          </Link>
+        ))}
+      </nav>
+      <div className="topbar-end">
+        <ThemeToggle />
+      </div>
+    </header>
+  );
+}

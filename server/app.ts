@@ -1,0 +1,100 @@
+// Builds the whole server from a Config: one HTTP server hosting Next.js, tRPC,
+// socket.io, the Yjs websocket and the health check. Factories take their dependencies;
+// nothing here is module-level state, so tests start as many servers as they like.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config.ts';
+import { openMigratedDatabase, type Db } from './db/index.ts';
+import { createHealthCheck, createHealthHandler } from './http/health.ts';
+import { createRequestRouter, createUpgradeRouter } from './http/routes.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { createNextApp, type NextApp } from './next-app.ts';
+import { createRealtime, type Realtime } from './realtime/socket.ts';
+import { createTrpcHandler } from './trpc/http.ts';
+import type { Context } from './trpc/context.ts';
+import { createPrismaYjsPersistence } from './yjs/prisma-persistence.ts';
+import { createYjsService } from './yjs/service.ts';
+
+export interface SwitchyardOptions {
+  /** Serve the Next.js UI (false: API and websockets only, for tests and workers). */
+  ui?: boolean;
+  log?: Logger;
+}
+
+export interface Switchyard {
+  httpServer: http.Server;
+  db: Db;
+  realtime: Realtime;
+  context: Context;
+  listen(): Promise<{ port: number; url: string }>;
+  /** Graceful: stop accepting, flush writes, close sockets and the database. */
+  close(): Promise<void>;
+}
+
+// Connections still open this long after close() starts are cut, so shutdown stays
+// inside the 5 s budget that process managers usually allow.
+const DRAIN_MS = 2500;
+
+export async function createSwitchyard(config: Config, opts: SwitchyardOptions = {}): Promise<Switchyard> {
+  const log = opts.log ?? createLogger(config.logLevel);
+  const { db, migrated } = await openMigratedDatabase(config.database);
+  if (migrated.applied.length) log.info('database migrated', { applied: migrated.applied });
+
+  let next: NextApp | undefined;
+  try {
+    next = opts.ui === false ? undefined : await createNextApp({ dev: config.dev, hostname: config.host, port: config.port });
+  } catch (err) {
+    await db.$disconnect();
+    throw err;
+  }
+  const health = createHealthCheck(db, config.database);
+  const context: Context = { db, config, log, health };
+  const realtime = createRealtime(log.child('socket'));
+  const yjs = createYjsService({ persistence: createPrismaYjsPersistence(db), logger: log.child('yjs') });
+
+  const httpServer = http.createServer(
+    createRequestRouter(
+      {
+        health: createHealthHandler(health),
+        trpc: createTrpcHandler(context, log.child('trpc')),
+        socketIo: realtime.handleRequest,
+        fallback: next ? next.handle : (_req, res) => { res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found'); },
+      },
+      (err) => log.error('request failed', { error: err }),
+    ),
+  );
+  httpServer.on(
+    'upgrade',
+    createUpgradeRouter({
+      socketIo: realtime.handleUpgrade,
+      yjs: (req, socket, head, room) => yjs.handleUpgrade(req, socket, head, { docName: room, readOnly: false }),
+      next: next?.handleUpgrade,
+    }),
+  );
+
+  let closing: Promise<void> | undefined;
+  const close = () => (closing ??= (async () => {
+    const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    httpServer.closeIdleConnections();
+    await realtime.close();
+    await yjs.close();
+    const cut = setTimeout(() => httpServer.closeAllConnections(), DRAIN_MS);
+    await stopped;
+    clearTimeout(cut);
+    await next?.close().catch((err: unknown) => log.warn('next close failed', { error: err }));
+    await db.$disconnect();
+  })());
+
+  return {
+    httpServer, db, realtime, context, close,
+    listen: () => new Promise((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(config.port, config.host, () => {
+        httpServer.off('error', reject);
+        const { port } = httpServer.address() as AddressInfo;
+        const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+        resolve({ port, url: `http://${host}:${port}` });
+      });
+    }),
+  };
+}

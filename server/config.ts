@@ -1,0 +1,95 @@
+// Configuration: every environment variable the server reads is declared and validated
+// here, once. A bad value stops start-up with a message naming the variable.
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+export const envSchema = z.object({
+  PORT: port.default(3000).describe('HTTP port for the app, API and websockets'),
+  HOST: z.string().min(1).default('127.0.0.1').describe('Interface to bind; 127.0.0.1 keeps the app private until accounts exist'),
+  DATA_DIR: z.string().min(1).default('./data').describe('Where the SQLite database, secret key and run workspaces live'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(file:|postgres(ql)?:\/\/)/, 'must start with file: (SQLite) or postgres:// / postgresql:// (PostgreSQL)')
+    .optional()
+    .describe('Defaults to file:<DATA_DIR>/switchyard.db'),
+  SQLITE_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('NORMAL').describe('NORMAL survives a killed process; FULL also survives power loss'),
+  SECRET_KEY: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/i, 'must be 64 hex characters (32 bytes); generate one with `openssl rand -hex 32`')
+    .optional()
+    .describe('Key for sessions and encrypted secrets; generated into DATA_DIR/secret.key when unset'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export type DatabaseConfig =
+  | { provider: 'sqlite'; file: string; synchronous: 'NORMAL' | 'FULL' }
+  | { provider: 'postgresql'; url: string };
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  database: DatabaseConfig;
+  secretKey: Buffer;
+  logLevel: Env['LOG_LEVEL'];
+  dev: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function parseEnv(env: NodeJS.ProcessEnv): Env {
+  const result = envSchema.safeParse(env);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((i) => {
+    const name = String(i.path[0] ?? '?');
+    return `  ${name}=${JSON.stringify(env[name] ?? '')}: ${i.message}`;
+  });
+  throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}\nSee "Configuration" in README.md.`);
+}
+
+export function databaseConfig(env: Env, dataDir: string): DatabaseConfig {
+  const url = env.DATABASE_URL ?? `file:${path.join(dataDir, 'switchyard.db')}`;
+  if (url.startsWith('file:')) {
+    return { provider: 'sqlite', file: path.resolve(url.slice('file:'.length)), synchronous: env.SQLITE_SYNCHRONOUS };
+  }
+  return { provider: 'postgresql', url };
+}
+
+/** The key stays stable across restarts: generated once, stored owner-readable only. */
+export function loadOrCreateSecretKey(dataDir: string, given?: string): Buffer {
+  if (given) return Buffer.from(given, 'hex');
+  const file = path.join(dataDir, 'secret.key');
+  if (existsSync(file)) {
+    const hex = readFileSync(file, 'utf8').trim();
+    if (!/^[0-9a-f]{64}$/i.test(hex)) throw new ConfigError(`${file} is corrupt: expected 64 hex characters. Restore it from a backup; deleting it invalidates sessions and stored secrets.`);
+    return Buffer.from(hex, 'hex');
+  }
+  const key = randomBytes(32);
+  writeFileSync(file, key.toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
+  chmodSync(file, 0o600);
+  return key;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { dev?: boolean } = {}): Config {
+  const parsed = parseEnv(env);
+  const dataDir = path.resolve(parsed.DATA_DIR);
+  mkdirSync(dataDir, { recursive: true });
+  return {
+    port: parsed.PORT,
+    host: parsed.HOST,
+    dataDir,
+    database: databaseConfig(parsed, dataDir),
+    secretKey: loadOrCreateSecretKey(dataDir, parsed.SECRET_KEY),
+    logLevel: parsed.LOG_LEVEL,
+    dev: opts.dev ?? parsed.NODE_ENV === 'development',
+  };
+}

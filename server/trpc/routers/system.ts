@@ -1,0 +1,5 @@
+import { publicProcedure, router } from '../init.ts';
+
+export const systemRouter = router({
+  health: publicProcedure.query(({ ctx }) => ctx.health()),
+});

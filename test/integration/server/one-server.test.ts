@@ -1,0 +1,90 @@
+// One HTTP server hosts the health check, tRPC, socket.io and the Yjs websocket, on both
+// databases. Everything here goes over real sockets.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
+import { io as ioClient } from 'socket.io-client';
+import WebSocket from 'ws';
+import type { AppRouter } from '../../../server/trpc/router.ts';
+import { databaseKinds } from '../../helpers/databases.ts';
+import { startTestServer, type TestServer } from '../../helpers/server.ts';
+import { once } from '../../helpers/wait.ts';
+
+describe.each(databaseKinds)('one server on %s', (kind) => {
+  let server: TestServer;
+  beforeAll(async () => { server = await startTestServer(kind); });
+  afterAll(async () => { await server?.stop(); });
+
+  const trpc = () => createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${server.url}/api/trpc` })] });
+
+  it('answers /api/health with status, version and a reachable database', async () => {
+    const res = await fetch(`${server.url}/api/health`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const body = await res.json();
+    expect(body).toMatchObject({ status: 'ok', database: { provider: kind, reachable: true } });
+    expect(body.version).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('refuses other methods on /api/health', async () => {
+    expect((await fetch(`${server.url}/api/health`, { method: 'POST' })).status).toBe(405);
+  });
+
+  it('creates, lists, reads and deletes a workflow over tRPC', async () => {
+    const client = trpc();
+    const created = await client.workflow.create.mutate({ name: `  Deploy ${kind}  ` });
+    expect(created.name).toBe(`Deploy ${kind}`);
+    const list = await client.workflow.list.query({ search: 'Deploy' });
+    expect(list.map((w) => w.id)).toContain(created.id);
+    expect(typeof list[0]?.updatedAt).toBe('string');
+    const one = await client.workflow.byId.query({ id: created.id });
+    expect(one.draftYaml).toContain('apiVersion: switchyard/v1');
+    await client.workflow.delete.mutate({ id: created.id });
+    await expect(client.workflow.byId.query({ id: created.id })).rejects.toMatchObject({ data: { code: 'NOT_FOUND', httpStatus: 404 } });
+  });
+
+  it('rejects bad tRPC input with a 400 naming the field', async () => {
+    const err = await trpc().workflow.create.mutate({ name: '   ' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TRPCClientError);
+    const data = (err as TRPCClientError<AppRouter>).data;
+    expect(data?.httpStatus).toBe(400);
+    expect(data?.zodError?.fieldErrors).toMatchObject({ name: ['Give the workflow a name'] });
+  });
+
+  it('returns 404 for unknown procedures and a JSON error for malformed batches', async () => {
+    expect((await fetch(`${server.url}/api/trpc/nope.nothing`)).status).toBe(404);
+    const res = await fetch(`${server.url}/api/trpc/workflow.create`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{not json' });
+    expect(res.status).toBe(400);
+  });
+
+  it('connects a socket.io client that receives the server hello and answers a ping', async () => {
+    const socket = ioClient(server.url, { path: '/socket.io', transports: ['websocket'], forceNew: true });
+    try {
+      const hello = await once<{ version: string; serverTime: string }>(socket, 'server:hello');
+      expect(hello.version).toMatch(/^\d+\.\d+\.\d+/);
+      const reply = await socket.timeout(5000).emitWithAck('system:ping');
+      expect(Date.parse(reply.serverTime)).not.toBeNaN();
+    } finally {
+      socket.disconnect();
+    }
+  });
+
+  it('also serves socket.io over HTTP long-polling', async () => {
+    const socket = ioClient(server.url, { path: '/socket.io', transports: ['polling'], forceNew: true });
+    try {
+      await once(socket, 'server:hello');
+    } finally {
+      socket.disconnect();
+    }
+  });
+
+  it('rejects websocket upgrades on unknown paths with 404', async () => {
+    const ws = new WebSocket(`${server.url.replace('http', 'ws')}/not-a-socket`);
+    const res = await once<{ statusCode?: number }>(ws, 'unexpected-response');
+    expect(res.statusCode).toBe(404);
+    ws.terminate();
+  });
+
+  it('answers other paths with 404 when the UI is off', async () => {
+    expect((await fetch(`${server.url}/anything`)).status).toBe(404);
+  });
+});
