@@ -46,7 +46,9 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-export function parseEnv(env: NodeJS.ProcessEnv): Env {
+export type EnvSource = Record<string, string | undefined>;
+
+export function parseEnv(env: EnvSource): Env {
   const result = envSchema.safeParse(env);
   if (result.success) return result.data;
   const lines = result.error.issues.map((i) => {
@@ -79,7 +81,7 @@ export function loadOrCreateSecretKey(dataDir: string, given?: string): Buffer {
   return key;
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { dev?: boolean } = {}): Config {
+export function loadConfig(env: EnvSource = process.env, opts: { dev?: boolean } = {}): Config {
   const parsed = parseEnv(env);
   const dataDir = path.resolve(parsed.DATA_DIR);
   mkdirSync(dataDir, { recursive: true });

@@ -38,8 +38,3 @@ export function snapshotOf(updates: readonly Uint8Array[]): Uint8Array {
     doc.destroy();
   }
 }
-
-/** An update that changes nothing: no structs, empty delete set (Yjs v1 encoding). */
-export function isEmptyUpdate(update: Uint8Array): boolean {
-  return update.length === 2 && update[0] === 0 && update[1] === 0;
-}
