@@ -81,7 +81,7 @@ describe.each(databaseKinds)('one server on %s', (kind) => {
     const ws = new WebSocket(`${server.url.replace('http', 'ws')}/not-a-socket`);
     const status = await new Promise<number | undefined>((resolve) => ws.once('unexpected-response', (_req, res) => resolve(res.statusCode)));
     expect(status).toBe(404);
-    ws.terminate();
+    ws.on('error', () => { /* the server closed it, as it should */ });
   });
 
   it('answers other paths with 404 when the UI is off', async () => {
