@@ -37,6 +37,8 @@ async function main(): Promise<number> {
     return 2;
   }
 
+  const name = check ? '' : migrationName(names[0] ?? '');
+
   // The PostgreSQL schema is derived; diff against what it *should* be. In --check mode a
   // stale file is itself a failure, and nothing is written.
   const sqliteSchema = readFileSync(sqliteSchemaPath, 'utf8');
@@ -84,7 +86,6 @@ async function main(): Promise<number> {
     return 0;
   }
 
-  const name = migrationName(names[0] ?? '');
   const stamp = nextTimestamp(PROVIDERS.flatMap((p) => readMigrations(migrationsDir(p)).map((m) => m.name)));
   for (const [provider, sql] of pending) {
     const dir = migrationsDir(provider);

@@ -181,9 +181,26 @@ function trackedAdapterFactory(db: DatabaseConfig): { factory: SqlMigrationAware
     },
     async close() {
       for (const a of open.splice(0)) await a.dispose().catch(() => undefined);
-      await pool?.end();
+      if (pool) await endPool(pool);
     },
   };
+}
+
+/**
+ * pool.end() resolves before its sockets are closed. Callers drop scratch databases right
+ * after a diff (DROP ... WITH (FORCE)), which would kill those still-closing connections and
+ * surface as an unhandled pool 'error'. Wait for every client to be gone instead.
+ */
+async function endPool(pool: pg.Pool): Promise<void> {
+  pool.on('error', () => undefined); // errors from clients being discarded are irrelevant
+  const closing = pool.totalCount;
+  let removed = 0;
+  const allClosed = new Promise<void>((resolve) => {
+    if (closing === 0) resolve();
+    pool.on('remove', () => { if (++removed >= closing) resolve(); });
+  });
+  await pool.end();
+  await allClosed;
 }
 
 // PostgreSQL's internal "char" type (oid 18, e.g. pg_constraint.contype) is not in

@@ -55,6 +55,14 @@ export async function createWorkflowViaApi(baseUrl: string, name: string): Promi
   return ((await res.json()) as { result: { data: { id: string } } }).result.data.id;
 }
 
+export async function deleteAllWorkflows(baseUrl: string): Promise<void> {
+  const res = await fetch(`${baseUrl}/api/trpc/workflow.list`);
+  const list = ((await res.json()) as { result: { data: { id: string }[] } }).result.data;
+  for (const { id } of list) {
+    await fetch(`${baseUrl}/api/trpc/workflow.delete`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id }) });
+  }
+}
+
 export async function setTheme(page: Page, theme: 'light' | 'dark'): Promise<void> {
   await page.evaluate((t) => { document.documentElement.dataset.theme = t; localStorage.setItem('switchyard-theme', t); }, theme);
 }
