@@ -30,4 +30,9 @@ export default tseslint.config(
       }],
     },
   },
+  {
+    // Playwright fixtures must destructure their (possibly empty) dependencies.
+    files: ['test/e2e/**/*.ts'],
+    rules: { 'no-empty-pattern': 'off' },
+  },
 );

@@ -3,6 +3,7 @@
 // nothing here is module-level state, so tests start as many servers as they like.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Config } from './config.ts';
 import { openMigratedDatabase, type Db } from './db/index.ts';
 import { createHealthCheck, createHealthHandler } from './http/health.ts';
@@ -63,14 +64,19 @@ export async function createSwitchyard(config: Config, opts: SwitchyardOptions =
       (err) => log.error('request failed', { error: err }),
     ),
   );
-  httpServer.on(
-    'upgrade',
-    createUpgradeRouter({
-      socketIo: realtime.handleUpgrade,
-      yjs: (req, socket, head, room) => yjs.handleUpgrade(req, socket, head, { docName: room, readOnly: false }),
-      next: next?.handleUpgrade,
-    }),
-  );
+  // Upgraded sockets leave the HTTP server's bookkeeping (closeAllConnections cannot see
+  // them) yet still hold server.close() open, so they are tracked here.
+  const upgraded = new Set<Duplex>();
+  const routeUpgrade = createUpgradeRouter({
+    socketIo: realtime.handleUpgrade,
+    yjs: (req, socket, head, room) => yjs.handleUpgrade(req, socket, head, { docName: room, readOnly: false }),
+    next: next?.handleUpgrade,
+  });
+  httpServer.on('upgrade', (req, socket: Duplex, head: Buffer) => {
+    upgraded.add(socket);
+    socket.once('close', () => upgraded.delete(socket));
+    routeUpgrade(req, socket, head);
+  });
 
   let closing: Promise<void> | undefined;
   const close = () => (closing ??= (async () => {
@@ -79,6 +85,8 @@ export async function createSwitchyard(config: Config, opts: SwitchyardOptions =
     await realtime.close();
     await yjs.close();
     const cut = setTimeout(() => httpServer.closeAllConnections(), DRAIN_MS);
+    // Our own websockets are closed by now; what remains (Next's dev socket) is not ours to drain.
+    for (const socket of upgraded) socket.destroy();
     await stopped;
     clearTimeout(cut);
     await next?.close().catch((err: unknown) => log.warn('next close failed', { error: err }));

@@ -48,12 +48,12 @@ export class Room {
   }
 
   join(ws: WebSocket, readOnly: boolean): void {
-    const conn: Conn = { readOnly, clients: new Set(), queue: this.loaded ? null : [] };
+    const conn: Conn = { readOnly, clients: new Set(), queue: null };
     this.conns.set(ws, conn);
     ws.on('message', (data, isBinary) => this.onMessage(ws, data, isBinary));
     ws.on('close', () => this.leave(ws));
     ws.on('error', (err) => this.log.debug('yjs socket error', { room: this.name, err }));
-    if (this.loaded) this.start(ws, conn);
+    this.start(ws, conn);
   }
 
   /** Applies the stored updates, then serves the sockets that joined meanwhile. */
