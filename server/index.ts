@@ -1,8 +1,8 @@
 // Entry point: `npm start` (production) and `npm run dev` (--dev, hot reload).
 // Only wiring lives here: config, the server, signals.
 import { ConfigError, loadConfig } from './config.ts';
-import { createSwitchyard } from './app.ts';
-import { createLogger } from './logger.ts';
+import { createSwitchyard, type Switchyard } from './app.ts';
+import { createLogger, type Logger } from './logger.ts';
 import { version } from './version.ts';
 
 const SHUTDOWN_BUDGET_MS = 5000;
@@ -15,31 +15,39 @@ async function main(): Promise<void> {
   process.env.NEXT_TELEMETRY_DISABLED = '1';
   const config = loadConfig(process.env, { dev });
   const log = createLogger(config.logLevel);
-  const app = await createSwitchyard(config, { log, ui });
-  const { url } = await app.listen();
-  log.info(`Switchyard ${version} ready on ${url}`, {
-    mode: dev ? 'development' : 'production',
-    database: config.database.provider,
-    dataDir: config.dataDir,
-  });
 
+  // Signals are handled from the first moment, so a stop during start-up is clean too.
+  let app: Switchyard | undefined;
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
     log.info(`${signal} received, shutting down`);
-    const force = setTimeout(() => {
-      log.error(`shutdown took longer than ${SHUTDOWN_BUDGET_MS} ms, exiting anyway`);
-      process.exit(1);
-    }, SHUTDOWN_BUDGET_MS);
-    force.unref();
-    app.close().then(
+    shutDown(app, log).then(
       () => { log.info('shutdown complete'); process.exit(0); },
       (err: unknown) => { log.error('shutdown failed', { error: err }); process.exit(1); },
     );
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+
+  app = await createSwitchyard(config, { log, ui });
+  if (stopping) return void (await app.close());
+  const { url } = await app.listen();
+  log.info(`Switchyard ${version} ready on ${url}`, {
+    mode: dev ? 'development' : 'production',
+    database: config.database.provider,
+    dataDir: config.dataDir,
+  });
+}
+
+function shutDown(app: Switchyard | undefined, log: Logger): Promise<void> {
+  const force = setTimeout(() => {
+    log.error(`shutdown took longer than ${SHUTDOWN_BUDGET_MS} ms, exiting anyway`);
+    process.exit(1);
+  }, SHUTDOWN_BUDGET_MS);
+  force.unref();
+  return app ? app.close() : Promise.resolve();
 }
 
 main().catch((err: unknown) => {

@@ -3,6 +3,7 @@
 // exposed under the SQLite client's type.
 import type { PrismaClient as SqlitePrismaClient } from '../../prisma/generated/sqlite/client.ts';
 import type { DatabaseConfig } from '../config.ts';
+import { serializeAdapterFactory } from './serialized-adapter.ts';
 
 export type Db = SqlitePrismaClient;
 
@@ -12,7 +13,9 @@ export async function openDatabase(config: DatabaseConfig): Promise<Db> {
       import('../../prisma/generated/sqlite/client.ts'),
       import('@prisma/adapter-better-sqlite3'),
     ]);
-    const db = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: config.file, timeout: 5000 }) });
+    // One connection, shared: serialise statements around transactions (see serialized-adapter.ts).
+    const adapter = serializeAdapterFactory(new PrismaBetterSqlite3({ url: config.file, timeout: 5000 }));
+    const db = new PrismaClient({ adapter });
     // WAL + NORMAL: a killed process loses no committed transaction (only power loss can
     // drop the last commits); FULL fsyncs every commit. journal_mode persists in the file,
     // the others are per connection, and the adapter keeps a single connection.

@@ -31,6 +31,7 @@ export class Room {
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
   private readonly conns = new Map<WebSocket, Conn>();
   private loaded = false;
+  private emptied = false;
 
   constructor(
     readonly name: string,
@@ -43,17 +44,13 @@ export class Room {
     this.awareness.on('update', this.onAwarenessUpdate);
   }
 
-  get connectionCount(): number {
-    return this.conns.size;
-  }
-
   join(ws: WebSocket, readOnly: boolean): void {
-    const conn: Conn = { readOnly, clients: new Set(), queue: null };
+    const conn: Conn = { readOnly, clients: new Set(), queue: this.loaded ? null : [] };
     this.conns.set(ws, conn);
     ws.on('message', (data, isBinary) => this.onMessage(ws, data, isBinary));
     ws.on('close', () => this.leave(ws));
     ws.on('error', (err) => this.log.debug('yjs socket error', { room: this.name, err }));
-    this.start(ws, conn);
+    if (this.loaded) this.start(ws, conn);
   }
 
   /** Applies the stored updates, then serves the sockets that joined meanwhile. */
@@ -63,7 +60,7 @@ export class Room {
     }, LOAD_ORIGIN);
     this.loaded = true;
     for (const [ws, conn] of this.conns) this.start(ws, conn);
-    if (this.conns.size === 0) this.hooks.empty(this);
+    this.emptyCheck();
   }
 
   /** Closes every socket; `empty` follows once the room is loaded. */
@@ -173,6 +170,13 @@ export class Room {
     if (!conn) return;
     this.conns.delete(ws);
     if (conn.clients.size > 0) awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.clients], null);
-    if (this.conns.size === 0 && this.loaded) this.hooks.empty(this);
+    this.emptyCheck();
+  }
+
+  // Once only: a socket dropped while `load` starts the others must not unload the room twice.
+  private emptyCheck(): void {
+    if (this.conns.size > 0 || !this.loaded || this.emptied) return;
+    this.emptied = true;
+    this.hooks.empty(this);
   }
 }

@@ -57,23 +57,17 @@ export function createYjsService(options: YjsServiceOptions): YjsService {
   });
   const keepAlive = startKeepAlive(options.keepAliveMs ?? 30_000);
   const rooms = new Map<string, Room>();
-  const loading = new Set<Promise<void>>();
-  const releasing = new Set<Promise<void>>();
-  let closing = false;
-
-  function track(set: Set<Promise<void>>, promise: Promise<void>): void {
-    set.add(promise);
-    void promise.finally(() => set.delete(promise));
-  }
+  let closing: Promise<void> | null = null;
 
   function unload(room: Room): void {
     if (rooms.get(room.name) === room) rooms.delete(room.name);
     room.destroy();
     // The document can go right away: its updates already sit in the writer, and a room
     // reopening the document meanwhile gets the unwritten ones from `writer.open`.
-    track(releasing, writer.release(room.name).catch((err: unknown) => {
-      log.error('yjs document could not be flushed on unload', { docName: room.name, err });
-    }));
+    // close() does not wait for this: writer.close() flushes every document anyway.
+    writer.release(room.name).catch((err: unknown) => {
+      log.error('yjs document could not be flushed on unload; retrying in the background', { docName: room.name, err });
+    });
   }
 
   function roomFor(docName: string): Room {
@@ -90,13 +84,13 @@ export function createYjsService(options: YjsServiceOptions): YjsService {
         throw err;
       }
     };
-    track(loading, load().catch((err: unknown) => {
+    void load().catch((err: unknown) => {
       log.error('yjs document could not be loaded', { docName, err });
       if (rooms.get(docName) === room) rooms.delete(docName);
       // 1011 is not a "permanent" close code, so providers retry with backoff.
       room.closeAll(1011, 'document unavailable');
       room.destroy();
-    }));
+    });
     return room;
   }
 
@@ -129,25 +123,22 @@ export function createYjsService(options: YjsServiceOptions): YjsService {
       wss.handleUpgrade(req, socket, head, (ws) => accept(ws, opts));
     },
     roomCount: () => rooms.size,
-    flush: async () => {
-      await Promise.all([...loading]);
-      await writer.flush();
-    },
-    async close() {
-      if (closing) return;
-      closing = true;
-      keepAlive.stop();
-      for (const room of [...rooms.values()]) room.closeAll(1001, 'server shutting down');
-      const sockets = closeSockets();
-      // Rooms still loading unload themselves when the load completes, now without sockets.
-      await Promise.all([...loading]);
-      await Promise.all([...releasing]);
-      try {
-        await writer.close();
-      } finally {
-        await sockets;
-        await new Promise<void>((resolve) => wss.close(() => resolve()));
-      }
+    flush: () => writer.flush(),
+    close() {
+      closing ??= (async () => {
+        keepAlive.stop();
+        for (const room of [...rooms.values()]) room.closeAll(1001, 'server shutting down');
+        const sockets = closeSockets();
+        // Rooms still loading are not waited for: they hold no updates, and unload themselves
+        // (socketless) whenever their load completes.
+        try {
+          await writer.close();
+        } finally {
+          await sockets;
+          await new Promise<void>((resolve) => wss.close(() => resolve()));
+        }
+      })();
+      return closing;
     },
   };
 }

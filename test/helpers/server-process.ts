@@ -1,7 +1,6 @@
 // Runs the real entry point (server/index.ts) as a child process, the way `npm start`
 // does, on a random free port. Used by process-level tests and the browser tests.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import path from 'node:path';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
@@ -14,42 +13,36 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; ms: number }>;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 export function exited(child: ChildProcess): Promise<number | null> {
   return child.exitCode !== null || child.signalCode !== null
     ? Promise.resolve(child.exitCode)
     : new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
 
+// PORT=0 lets the kernel choose, so parallel test files never race for a port; the
+// actual address is read from the ready line.
 export async function startServerProcess(env: Record<string, string>, args: string[] = [], readyTimeoutMs = 60_000): Promise<ServerProcess> {
-  const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts', ...args], {
     cwd: repoRoot,
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
+  let url = '';
   child.stdout!.on('data', (d) => { out += d; });
   child.stderr!.on('data', (d) => { out += d; });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not become ready in ${readyTimeoutMs} ms:\n${out}`)), readyTimeoutMs);
-    const onData = () => { if (out.includes(' ready on ')) { clearTimeout(timer); resolve(); } };
+    const onData = () => {
+      const m = / ready on (http:\/\/\S+)/.exec(out);
+      if (m) { url = m[1]!; clearTimeout(timer); resolve(); }
+    };
     child.stdout!.on('data', onData);
     child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited with ${code} before it was ready:\n${out}`)); });
   });
   return {
     child,
-    url: `http://127.0.0.1:${port}`,
+    url,
     output: () => out,
     async stop(signal = 'SIGTERM') {
       const started = Date.now();

@@ -55,9 +55,8 @@ export class Providers {
 
   connect(url: string, room: string, { doc = new Y.Doc(), readOnly = false } = {}): WebsocketProvider {
     const provider = new WebsocketProvider(url, room, doc, {
-      // Boundary: y-websocket types its option as the DOM WebSocket class, ws is API-compatible.
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      WebSocketPolyfill: WebSocket as any,
+      // Boundary: y-websocket types this as the DOM WebSocket class; ws implements that API.
+      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
       disableBc: true,
       params: readOnly ? { readonly: '1' } : {},
     });

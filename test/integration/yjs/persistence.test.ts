@@ -130,7 +130,7 @@ describe.each(databaseKinds)('yjs persistence on %s', (kind) => {
     expect(await rows(db, 'other')).toBe(0);
   });
 
-  it('lets only one of two racing compactions commit, and appends during them survive', async () => {
+  it('loses nothing when two compactions race each other and concurrent appends', async () => {
     const db = await connect();
     // On PostgreSQL a second client stands for a second process. Two SQLite clients in one
     // process would deadlock until the busy timeout: better-sqlite3 waits for the lock
