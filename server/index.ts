@@ -17,13 +17,13 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel);
 
   // Signals are handled from the first moment, so a stop during start-up is clean too.
-  let app: Switchyard | undefined;
+  const running: { app?: Switchyard } = {};
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
     log.info(`${signal} received, shutting down`);
-    shutDown(app, log).then(
+    shutDown(running.app, log).then(
       () => { log.info('shutdown complete'); process.exit(0); },
       (err: unknown) => { log.error('shutdown failed', { error: err }); process.exit(1); },
     );
@@ -31,8 +31,8 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 
-  app = await createSwitchyard(config, { log, ui });
-  if (stopping) return void (await app.close());
+  const app = (running.app = await createSwitchyard(config, { log, ui }));
+  if (stopping) return; // the signal handler is already closing it
   const { url } = await app.listen();
   log.info(`Switchyard ${version} ready on ${url}`, {
     mode: dev ? 'development' : 'production',
