@@ -12,8 +12,9 @@ export const metadata: Metadata = {
   icons: { icon: '/favicon.svg' },
 };
 
-// Applied before first paint so a stored dark/light choice never flashes the other theme.
-const themeScript = `try{var t=localStorage.getItem('switchyard-theme');if(t==='dark'||t==='light')document.documentElement.dataset.theme=t}catch(e){}`;
+// Runs before first paint so the page never flashes the other theme: the stored choice,
+// else the OS setting (followed live until the user picks one).
+const themeScript = `(function(){var d=document.documentElement,m=matchMedia('(prefers-color-scheme: dark)');function s(){var t=null;try{t=localStorage.getItem('switchyard-theme')}catch(e){}d.dataset.theme=t==='dark'||t==='light'?t:m.matches?'dark':'light'}s();m.addEventListener('change',s)})()`;
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (

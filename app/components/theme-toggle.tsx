@@ -4,9 +4,7 @@ import { useEffect, useState } from 'react';
 type Theme = 'light' | 'dark';
 
 function currentTheme(): Theme {
-  const set = document.documentElement.dataset.theme;
-  if (set === 'dark' || set === 'light') return set;
-  return window.matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+  return document.documentElement.dataset.theme === 'dark' ? 'dark' : 'light';
 }
 
 export function ThemeToggle() {

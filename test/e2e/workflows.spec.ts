@@ -60,3 +60,16 @@ test('screenshots of the running app for the README (light and dark)', async ({ 
   await expect(page.locator('html'), 'the theme choice survives a reload').toHaveAttribute('data-theme', 'dark');
   await setTheme(page, 'light');
 });
+
+test('the theme follows the OS setting until the user picks one', async ({ page, server }) => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.goto(server.url);
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await page.emulateMedia({ colorScheme: 'light' });
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+  await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.reload();
+  await expect(page.locator('html'), 'a stored choice wins over the OS').toHaveAttribute('data-theme', 'dark');
+  await page.evaluate(() => localStorage.removeItem('switchyard-theme'));
+});
