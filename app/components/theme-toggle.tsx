@@ -9,7 +9,14 @@ function currentTheme(): Theme {
 
 export function ThemeToggle() {
   const [theme, setTheme] = useState<Theme | null>(null);
-  useEffect(() => setTheme(currentTheme()), []);
+  // The theme can also change under us (the OS setting, another tab's choice on reload):
+  // follow the attribute rather than remembering what we set.
+  useEffect(() => {
+    setTheme(currentTheme());
+    const observer = new MutationObserver(() => setTheme(currentTheme()));
+    observer.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+    return () => observer.disconnect();
+  }, []);
   const next: Theme = theme === 'dark' ? 'light' : 'dark';
   return (
     <button
