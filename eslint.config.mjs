@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.next/', '.cache/', 'data/', 'prisma/generated/', 'test-results/', 'playwright-report/', 'next-env.d.ts'] },
+  { ignores: ['node_modules/', '.next/', '.cache/', 'data/', 'prisma/generated/', 'test-results/', 'playwright-report/', 'next-env.d.ts', '.tmp*'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -29,6 +29,11 @@ export default tseslint.config(
         paths: [{ name: 'node:vm', message: 'No vm on user input.' }, { name: 'vm', message: 'No vm on user input.' }],
       }],
     },
+  },
+  {
+    // Plain-JS entry shims run in Node.
+    files: ['**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
   {
     // Playwright fixtures must destructure their (possibly empty) dependencies.

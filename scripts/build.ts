@@ -3,8 +3,10 @@
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { root, sourceHash, writeStamp } from './build-stamp.ts';
+import { generateDerivedFiles } from './generate.ts';
 
 export function build(): void {
+  generateDerivedFiles();
   const hash = sourceHash();
   const nextBin = createRequire(import.meta.url).resolve('next/dist/bin/next');
   const started = Date.now();

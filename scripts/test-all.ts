@@ -25,6 +25,7 @@ function run(cmd: string, args: string[]): void {
 
 const bin = (name: string) => `${root}/node_modules/.bin/${name}`;
 
+step('generated files are current', () => run('npm', ['run', '--silent', 'nodes:check']));
 step('typecheck', () => run(bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']));
 step('lint', () => run(bin('eslint'), ['--max-warnings=0', '.']));
 step('unit tests', () => run(bin('vitest'), ['run', '--project', 'unit']));

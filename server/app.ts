@@ -4,9 +4,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { toNodeData, type NodeRegistry } from '../engine/nodes/define-node.ts';
+import { nodeRegistry } from '../nodes/registry.generated.ts';
 import type { Config } from './config.ts';
 import { openMigratedDatabase, type Db } from './db/index.ts';
 import { createHealthCheck, createHealthHandler } from './http/health.ts';
+import { createSchemaHandler } from './http/schema.ts';
 import { createRequestRouter, createUpgradeRouter } from './http/routes.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createNextApp, type NextApp } from './next-app.ts';
@@ -15,11 +18,15 @@ import { createTrpcHandler } from './trpc/http.ts';
 import type { Context } from './trpc/context.ts';
 import { createPrismaYjsPersistence } from './yjs/prisma-persistence.ts';
 import { createYjsService } from './yjs/service.ts';
+import { createWorkflowStore } from './workflows/store.ts';
+import { createVersionStore } from './workflows/versions.ts';
 
 export interface SwitchyardOptions {
   /** Serve the Next.js UI (false: API and websockets only, for tests and workers). */
   ui?: boolean;
   log?: Logger;
+  /** Node types; defaults to every folder under nodes/. */
+  registry?: NodeRegistry;
 }
 
 export interface Switchyard {
@@ -49,7 +56,10 @@ export async function createSwitchyard(config: Config, opts: SwitchyardOptions =
     throw err;
   }
   const health = createHealthCheck(db, config.database);
-  const context: Context = { db, config, log, health };
+  const registry = opts.registry ?? nodeRegistry;
+  const workflows = createWorkflowStore(db, registry);
+  const versions = createVersionStore(db, registry, workflows);
+  const context: Context = { db, config, log, health, registry, nodeData: registry.list().map(toNodeData), workflows, versions };
   const realtime = createRealtime(log.child('socket'));
   const yjs = createYjsService({ persistence: createPrismaYjsPersistence(db), logger: log.child('yjs') });
 
@@ -57,6 +67,7 @@ export async function createSwitchyard(config: Config, opts: SwitchyardOptions =
     createRequestRouter(
       {
         health: createHealthHandler(health),
+        schema: createSchemaHandler(),
         trpc: createTrpcHandler(context, log.child('trpc')),
         socketIo: realtime.handleRequest,
         fallback: next ? next.handle : (_req, res) => { res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found'); },

@@ -11,9 +11,9 @@ export function NewWorkflowDialog({ onClose }: { onClose: () => void }) {
   const [name, setName] = useState('');
   const input = useRef<HTMLInputElement>(null);
   const create = useMutation(
-    trpc.workflow.create.mutationOptions({
+    trpc.workflows.create.mutationOptions({
       onSuccess: async (wf) => {
-        await queryClient.invalidateQueries({ queryKey: trpc.workflow.list.queryKey() });
+        await queryClient.invalidateQueries({ queryKey: trpc.workflows.list.queryKey() });
         router.push(`/workflows/${wf.id}`);
       },
     }),

@@ -12,7 +12,7 @@ export function WorkflowList() {
   const [search, setSearch] = useState('');
   const deferred = useDeferredValue(search.trim());
   const [creating, setCreating] = useState(false);
-  const list = useQuery({ ...trpc.workflow.list.queryOptions({ search: deferred || undefined }), placeholderData: (prev) => prev });
+  const list = useQuery({ ...trpc.workflows.list.queryOptions({ search: deferred || undefined }), placeholderData: (prev) => prev });
   const hasAny = (list.data?.length ?? 0) > 0 || deferred !== '';
 
   return (

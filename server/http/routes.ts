@@ -6,6 +6,7 @@ import type { Duplex } from 'node:stream';
 
 export const paths = {
   health: '/api/health',
+  schema: '/schema/workflow.v1.json',
   trpc: '/api/trpc',
   socketIo: '/socket.io',
   yjs: '/yjs',
@@ -27,6 +28,8 @@ function under(pathname: string, prefix: string): boolean {
 
 export interface HttpRoutes {
   health: RequestHandler;
+  /** The published JSON Schema of the workflow format. */
+  schema: RequestHandler;
   trpc: RequestHandler;
   socketIo: RequestHandler;
   /** Next.js, or a plain 404 when the server runs without the UI (tests, workers). */
@@ -38,6 +41,7 @@ export function createRequestRouter(routes: HttpRoutes, onError: (err: unknown) 
     const p = pathnameOf(req);
     const handler =
       p === paths.health ? routes.health
+      : p === paths.schema ? routes.schema
       : under(p, paths.trpc) ? routes.trpc
       : under(p, paths.socketIo) ? routes.socketIo
       : routes.fallback;

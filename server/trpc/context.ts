@@ -1,7 +1,10 @@
+import type { NodeData, NodeRegistry } from '../../engine/nodes/define-node.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import type { Health } from '../http/health.ts';
 import type { Logger } from '../logger.ts';
+import type { WorkflowStore } from '../workflows/store.ts';
+import type { VersionStore } from '../workflows/versions.ts';
 
 /** What every procedure may use. Built once per server; requests share it. */
 export interface ServerContext {
@@ -9,6 +12,11 @@ export interface ServerContext {
   config: Config;
   log: Logger;
   health: () => Promise<Health>;
+  registry: NodeRegistry;
+  /** The registry as plain data, computed once. */
+  nodeData: NodeData[];
+  workflows: WorkflowStore;
+  versions: VersionStore;
 }
 
 export type Context = ServerContext;

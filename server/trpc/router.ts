@@ -1,12 +1,16 @@
 // The app's API: one router per entity, merged here. `AppRouter` is the type the
 // browser's tRPC client is built from.
 import { router } from './init.ts';
+import { nodesRouter } from './routers/nodes.ts';
 import { systemRouter } from './routers/system.ts';
-import { workflowRouter } from './routers/workflow.ts';
+import { versionsRouter } from './routers/versions.ts';
+import { workflowsRouter } from './routers/workflows.ts';
 
 export const appRouter = router({
   system: systemRouter,
-  workflow: workflowRouter,
+  workflows: workflowsRouter,
+  versions: versionsRouter,
+  nodes: nodesRouter,
 });
 
 export type AppRouter = typeof appRouter;

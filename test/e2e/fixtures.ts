@@ -46,7 +46,7 @@ export const test = base.extend<{ noOutsideRequests: void }, { server: ServerPro
 export { expect };
 
 export async function createWorkflowViaApi(baseUrl: string, name: string): Promise<string> {
-  const res = await fetch(`${baseUrl}/api/trpc/workflow.create`, {
+  const res = await fetch(`${baseUrl}/api/trpc/workflows.create`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ name }),
@@ -56,10 +56,10 @@ export async function createWorkflowViaApi(baseUrl: string, name: string): Promi
 }
 
 export async function deleteAllWorkflows(baseUrl: string): Promise<void> {
-  const res = await fetch(`${baseUrl}/api/trpc/workflow.list`);
+  const res = await fetch(`${baseUrl}/api/trpc/workflows.list`);
   const list = ((await res.json()) as { result: { data: { id: string }[] } }).result.data;
   for (const { id } of list) {
-    await fetch(`${baseUrl}/api/trpc/workflow.delete`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id }) });
+    await fetch(`${baseUrl}/api/trpc/workflows.delete`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id }) });
   }
 }
 

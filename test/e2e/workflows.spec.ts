@@ -19,7 +19,7 @@ test('creating a workflow from the dialog opens its empty canvas', async ({ page
   await expect(dialog.getByRole('button', { name: 'Create workflow' })).toBeDisabled();
   await dialog.getByLabel('Name').fill('Plan → implement → review');
   await dialog.getByRole('button', { name: 'Create workflow' }).click();
-  await expect(page).toHaveURL(/\/workflows\/[a-z0-9]+$/);
+  await expect(page).toHaveURL(/\/workflows\/plan-implement-review$/);
   await expect(page.getByTestId('workflow-name')).toHaveText('Plan → implement → review');
   await expect(page.locator('.react-flow')).toBeVisible();
   await expect(page.locator('.react-flow__node')).toHaveCount(0);

@@ -8,7 +8,7 @@ import { Canvas } from './canvas.tsx';
 
 export function WorkflowEditor({ id }: { id: string }) {
   const trpc = useTRPC();
-  const wf = useQuery(trpc.workflow.byId.queryOptions({ id }, { retry: (n, err) => err.data?.code !== 'NOT_FOUND' && n < 1 }));
+  const wf = useQuery(trpc.workflows.get.queryOptions({ id }, { retry: (n, err) => err.data?.code !== 'NOT_FOUND' && n < 1 }));
   useEffect(() => { if (wf.data) document.title = `${wf.data.name} · Switchyard`; }, [wf.data]);
 
   if (wf.isError) {

@@ -31,19 +31,20 @@ describe.each(databaseKinds)('one server on %s', (kind) => {
 
   it('creates, lists, reads and deletes a workflow over tRPC', async () => {
     const client = trpc();
-    const created = await client.workflow.create.mutate({ name: `  Deploy ${kind}  ` });
+    const created = await client.workflows.create.mutate({ name: `  Deploy ${kind}  ` });
     expect(created.name).toBe(`Deploy ${kind}`);
-    const list = await client.workflow.list.query({ search: 'Deploy' });
+    const list = await client.workflows.list.query({ search: 'Deploy' });
     expect(list.map((w) => w.id)).toContain(created.id);
     expect(typeof list[0]?.updatedAt).toBe('string');
-    const one = await client.workflow.byId.query({ id: created.id });
-    expect(one.draftYaml).toContain('apiVersion: switchyard/v1');
-    await client.workflow.delete.mutate({ id: created.id });
-    await expect(client.workflow.byId.query({ id: created.id })).rejects.toMatchObject({ data: { code: 'NOT_FOUND', httpStatus: 404 } });
+    const one = await client.workflows.get.query({ id: created.id });
+    expect(one.yaml).toContain('apiVersion: switchyard/v1');
+    expect(one.id).toBe(`deploy-${kind}`);
+    await client.workflows.delete.mutate({ id: created.id });
+    await expect(client.workflows.get.query({ id: created.id })).rejects.toMatchObject({ data: { code: 'NOT_FOUND', httpStatus: 404 } });
   });
 
   it('rejects bad tRPC input with a 400 naming the field', async () => {
-    const err = await trpc().workflow.create.mutate({ name: '   ' }).catch((e: unknown) => e);
+    const err = await trpc().workflows.create.mutate({ name: '   ' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TRPCClientError);
     const data = (err as TRPCClientError<AppRouter>).data;
     expect(data?.httpStatus).toBe(400);
@@ -52,7 +53,7 @@ describe.each(databaseKinds)('one server on %s', (kind) => {
 
   it('returns 404 for unknown procedures and a JSON error for malformed batches', async () => {
     expect((await fetch(`${server.url}/api/trpc/nope.nothing`)).status).toBe(404);
-    const res = await fetch(`${server.url}/api/trpc/workflow.create`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{not json' });
+    const res = await fetch(`${server.url}/api/trpc/workflows.create`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{not json' });
     expect(res.status).toBe(400);
   });
 

@@ -8,11 +8,13 @@ const req = (url: string) => ({ url, method: 'GET' }) as IncomingMessage;
 describe('request routing', () => {
   const hits: string[] = [];
   const route = (name: string) => () => { hits.push(name); };
-  const router = createRequestRouter({ health: route('health'), trpc: route('trpc'), socketIo: route('socket.io'), fallback: route('next') }, () => {});
+  const router = createRequestRouter({ health: route('health'), schema: route('schema'), trpc: route('trpc'), socketIo: route('socket.io'), fallback: route('next') }, () => {});
 
   it.each([
     ['/api/health', 'health'],
     ['/api/health?x=1', 'health'],
+    ['/schema/workflow.v1.json', 'schema'],
+    ['/schema/other.json', 'next'],
     ['/api/trpc/workflow.list?batch=1', 'trpc'],
     ['/api/trpcx', 'next'],
     ['/socket.io/?EIO=4&transport=polling', 'socket.io'],

@@ -1,0 +1,164 @@
+// The node contract. A node type is a folder under nodes/<type>/ with:
+//   definition.ts — `export default defineNode({...})`: what the browser may import (metadata,
+//                   ports, the zod config schema that is the ONLY home of config defaults,
+//                   config migrations between versions, docs);
+//   run.ts        — `export default defineRunner(definition, async (ctx, config, inputs) => outputs)`,
+//                   imported only by the server. Control nodes (condition, join, gate, loop,
+//                   sub-workflow, delay, parallel) have no run.ts: the engine gives them meaning.
+// Definitions also travel to the browser as plain data (toNodeData), so a node type the
+// bundle never imported still gets a palette entry and a working config form.
+import { z } from 'zod';
+
+export const NODE_CATEGORIES = ['control', 'action', 'ai', 'integration', 'data', 'notification'] as const;
+export type NodeCategory = (typeof NODE_CATEGORIES)[number];
+
+export interface PortSpec {
+  /** Referenced from YAML as "<step>.<id>"; identifier characters only. */
+  id: string;
+  label: string;
+  description?: string;
+}
+
+/** Upgrades a config written for version N to version N + 1. Pure: data in, data out. */
+export type ConfigMigration = (config: Record<string, unknown>) => Record<string, unknown>;
+
+export interface NodeDefinition<Config extends z.ZodObject = z.ZodObject> {
+  type: string;
+  version: number;
+  title: string;
+  description: string;
+  /** A name from app's icon set (app/components/node-icons.tsx); unknown names fall back to a generic icon. */
+  icon: string;
+  /** CSS colour for the node's accent, e.g. "#7c3aed". */
+  colour: string;
+  category: NodeCategory;
+  /** 'control': meaning given by the engine; 'action': has a run.ts. */
+  kind: 'control' | 'action';
+  /** Containers (loop) hold body steps in YAML `steps:`. */
+  container?: boolean;
+  inputs: PortSpec[];
+  /** One unnamed output is `[{ id: 'out' }]`; a condition has true / false, a gate approved / rejected. */
+  outputs: PortSpec[];
+  config: Config;
+  /** migrations[n] upgrades version n + 1 → n + 2 (index 0: from version 1 to 2). */
+  migrations?: ConfigMigration[];
+  /** Markdown shown in the side panel and docs. */
+  docs: string;
+  /** A one-line summary for the canvas, as a template over `config`, e.g. "${{ config.method }} ${{ config.url }}". */
+  summary?: string;
+}
+
+export type NodeConfig<D extends NodeDefinition> = z.infer<D['config']>;
+
+const portId = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const typeName = /^[a-z][a-z0-9_-]{0,62}$/;
+
+export class NodeDefinitionError extends Error {
+  override name = 'NodeDefinitionError';
+}
+
+/** Checks a definition once, at import, so a broken node folder fails loudly and early. */
+export function defineNode<Config extends z.ZodObject>(def: NodeDefinition<Config>): NodeDefinition<Config> {
+  const fail = (why: string) => { throw new NodeDefinitionError(`node type "${def.type}": ${why}`); };
+  if (!typeName.test(def.type)) fail('type must be lowercase letters, digits, "-" or "_"');
+  if (!Number.isInteger(def.version) || def.version < 1) fail('version must be an integer ≥ 1');
+  if ((def.migrations?.length ?? 0) !== def.version - 1) fail(`version ${def.version} needs exactly ${def.version - 1} migration(s)`);
+  for (const p of [...def.inputs, ...def.outputs]) if (!portId.test(p.id)) fail(`port "${p.id}" must be an identifier`);
+  if (def.outputs.length === 0) fail('needs at least one output port');
+  if (new Set(def.outputs.map((p) => p.id)).size !== def.outputs.length) fail('output port ids must be unique');
+  // Defaults must make an empty config valid or be clearly required: parse {} to surface
+  // schemas that throw on construction (e.g. bad regexes) at import time.
+  def.config.safeParse({});
+  return Object.freeze(def);
+}
+
+/** Upgrades a step's config from `fromVersion` to the definition's current version. */
+export function migrateConfig(def: NodeDefinition, config: Record<string, unknown>, fromVersion = 1): Record<string, unknown> {
+  let out = config;
+  for (let v = fromVersion; v < def.version; v++) out = def.migrations![v - 1]!(out);
+  return out;
+}
+
+// ── As data ─────────────────────────────────────────────────────────────────────────────
+
+export interface NodeData {
+  type: string;
+  version: number;
+  title: string;
+  description: string;
+  icon: string;
+  colour: string;
+  category: NodeCategory;
+  kind: 'control' | 'action';
+  container: boolean;
+  inputs: PortSpec[];
+  outputs: PortSpec[];
+  /** JSON Schema (draft 2020-12) of the config, with defaults: enough to render a form. */
+  configSchema: Record<string, unknown>;
+  /** The config an empty form starts with: the schema's defaults. */
+  defaults: Record<string, unknown>;
+  docs: string;
+  summary?: string;
+}
+
+export function configJsonSchema(def: NodeDefinition): Record<string, unknown> {
+  // io: 'input' describes what users write (defaults make fields optional).
+  const { $schema: _ignored, ...schema } = z.toJSONSchema(def.config, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return schema;
+}
+
+export function toNodeData(def: NodeDefinition): NodeData {
+  const defaults = def.config.safeParse({});
+  return {
+    type: def.type, version: def.version, title: def.title, description: def.description, icon: def.icon,
+    colour: def.colour, category: def.category, kind: def.kind, container: def.container ?? false,
+    inputs: def.inputs, outputs: def.outputs, configSchema: configJsonSchema(def),
+    defaults: defaults.success ? (defaults.data as Record<string, unknown>) : {},
+    docs: def.docs, ...(def.summary ? { summary: def.summary } : {}),
+  };
+}
+
+// ── Registry ────────────────────────────────────────────────────────────────────────────
+
+export interface NodeRegistry {
+  get(type: string): NodeDefinition | undefined;
+  list(): NodeDefinition[];
+}
+
+export function createNodeRegistry(defs: Iterable<NodeDefinition>): NodeRegistry {
+  const byType = new Map<string, NodeDefinition>();
+  for (const d of defs) {
+    if (byType.has(d.type)) throw new NodeDefinitionError(`node type "${d.type}" is defined twice`);
+    byType.set(d.type, d);
+  }
+  const sorted = [...byType.values()].sort((a, b) => a.category.localeCompare(b.category) || a.title.localeCompare(b.title));
+  return { get: (type) => byType.get(type), list: () => sorted };
+}
+
+// ── Runners (server side) ───────────────────────────────────────────────────────────────
+
+/**
+ * What a running node may touch. Kept minimal here; the action-nodes issue grows it
+ * (logger, secrets, workspace, process runner, artifacts). Everything goes through ctx.
+ */
+export interface NodeContext {
+  signal: AbortSignal;
+  runId: string;
+  stepId: string;
+  attempt: number;
+  /** Stable across retries and restarts: run id + step id (+ iteration). */
+  idempotencyKey: string;
+  log(line: string): void;
+}
+
+export type NodeRun<Config> = (ctx: NodeContext, config: Config, inputs: Record<string, unknown>) => Promise<Record<string, unknown>>;
+
+export interface NodeRunner<D extends NodeDefinition = NodeDefinition> {
+  definition: D;
+  run: NodeRun<NodeConfig<D>>;
+}
+
+export function defineRunner<D extends NodeDefinition>(definition: D, run: NodeRun<NodeConfig<D>>): NodeRunner<D> {
+  if (definition.kind !== 'action') throw new NodeDefinitionError(`node type "${definition.type}" is a control node: the engine runs it, it has no run.ts`);
+  return { definition, run };
+}

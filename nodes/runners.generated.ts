@@ -1,0 +1,6 @@
+// GENERATED — do not edit; run npm run nodes:generate (scripts/gen-node-registry.ts).
+// SERVER ONLY: every node run.ts, with its side effects. Never import this from app/.
+
+import type { NodeRunner } from '../engine/nodes/define-node.ts';
+
+export const nodeRunners: NodeRunner[] = [];
