@@ -21,13 +21,14 @@ import { userName } from './reserved.ts';
 /** Keys that name JavaScript object machinery rather than data; refused everywhere. */
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
-const COMPREHENSIONS: Readonly<Record<string, readonly number[]>> = {
-  all: [2],
-  exists: [2],
-  exists_one: [2],
-  filter: [2],
-  map: [2, 3],
-};
+// A Map, not an object literal: method names like `constructor` must not hit Object.prototype.
+const COMPREHENSIONS: ReadonlyMap<string, readonly number[]> = new Map([
+  ['all', [2]],
+  ['exists', [2]],
+  ['exists_one', [2]],
+  ['filter', [2]],
+  ['map', [2, 3]],
+]);
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -133,7 +134,7 @@ export function analyze(root: AstNode, source: string, allowedRoots: readonly st
           walk(args[2]!, withName(scope, binder), d);
           return;
         }
-        if (COMPREHENSIONS[name]?.includes(args.length) && binder !== undefined) {
+        if (COMPREHENSIONS.get(name)?.includes(args.length) && binder !== undefined) {
           result.nodeCount++; // binder
           walk(receiver, scope, d);
           const inner = withName(scope, binder);

@@ -184,6 +184,7 @@ function describeParent(error: object, ev: unknown, node: AstNode, ctx: unknown)
     const value = run.call(ev, left, ctx);
     if (value === null) missingFieldInfo.set(error, { parent: 'null' });
     else if (Array.isArray(value)) missingFieldInfo.set(error, { parent: 'list', length: value.length });
+    else if (value instanceof Map) missingFieldInfo.set(error, { parent: 'map', keys: [...value.keys()].map(String) });
     else if (typeof value === 'object' && (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null)) {
       missingFieldInfo.set(error, { parent: 'map', keys: Object.keys(value) });
     } else missingFieldInfo.set(error, { parent: 'other' });

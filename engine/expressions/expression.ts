@@ -47,6 +47,7 @@ import { Budget, instrument, LimitExceeded, missingFieldInfo, runWithBudget } fr
 import { environmentFor, MATCHES_FUNCTION, NAMESPACES } from './environment.ts';
 import { exprError, type ExpressionError } from './errors.ts';
 import { DEFAULT_LIMITS, resolveLimits, type ExpressionLimits } from './limits.ts';
+import { normalizeContextData } from './context-data.ts';
 import { celName, CEL_RESERVED, hasAlias, restoreNames, rewriteReservedRoots } from './reserved.ts';
 import { ResultError, toJsonValue, type JsonValue } from './values.ts';
 
@@ -185,21 +186,38 @@ export function evaluateExpression(expr: CompiledExpression, context: Expression
     }
   }
 
+  let outcome = attempt(inner, expr.source, data, limits);
+  if ('retry' in outcome) {
+    // Data with a "constructor" key confuses cel-js's type detection; see ./context-data.ts.
+    const normalized: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+    for (const key of Object.keys(data)) normalized[key] = normalizeContextData(data[key]);
+    outcome = attempt(inner, expr.source, normalized, limits);
+  }
+  if ('error' in outcome) return fail(outcome.error);
+  if ('retry' in outcome) return fail(outcome.retry);
+  try {
+    return { ok: true, value: toJsonValue(outcome.raw) };
+  } catch (e) {
+    if (e instanceof ResultError) return fail(exprError('EXPR_RESULT', e.message, { offset: 0, end: expr.source.length }));
+    return fail(unexpected(e));
+  }
+}
+
+type Attempt = { raw: unknown } | { error: ExpressionError } | { retry: ExpressionError };
+
+function attempt(inner: Internals, source: string, data: Record<string, unknown>, limits: Readonly<ExpressionLimits>): Attempt {
   const budget = new Budget(limits);
   let raw: unknown;
   try {
     raw = runWithBudget(budget, () => inner.program(data));
   } catch (e) {
-    return fail(budget.exceeded ? limitError(budget.exceeded) : mapCelError(e, expr.source));
+    if (budget.exceeded) return { error: limitError(budget.exceeded) };
+    const error = mapCelError(e, source);
+    return e instanceof EvaluationError && e.code === 'unsupported_type' ? { retry: error } : { error };
   }
-  if (budget.exceeded) return fail(limitError(budget.exceeded));
-  if (raw instanceof Promise) return fail(exprError('EXPR_INTERNAL', 'The expression evaluated asynchronously, which is not supported.'));
-  try {
-    return { ok: true, value: toJsonValue(raw) };
-  } catch (e) {
-    if (e instanceof ResultError) return fail(exprError('EXPR_RESULT', e.message, { offset: 0, end: expr.source.length }));
-    return fail(unexpected(e));
-  }
+  if (budget.exceeded) return { error: limitError(budget.exceeded) };
+  if (raw instanceof Promise) return { error: exprError('EXPR_INTERNAL', 'The expression evaluated asynchronously, which is not supported.') };
+  return { raw };
 }
 
 /** For `if:` conditions: like evaluateExpression, but the value must be a boolean. */
@@ -226,7 +244,7 @@ interface CelErrorLike {
   node?: { op?: string; args?: unknown; start?: number; end?: number; pos?: number };
 }
 
-const TOKEN_WORDS: Readonly<Record<string, string>> = {
+const TOKEN_WORDS: Readonly<Partial<Record<string, string>>> = {
   EOF: 'the end of the expression',
   NUMBER: 'a number',
   STRING: 'a string',
@@ -262,7 +280,7 @@ const TOKEN_WORDS: Readonly<Record<string, string>> = {
 };
 
 function readableSummary(summary: string): string {
-  const word = (token: string): string => TOKEN_WORDS[token] ?? token;
+  const word = (token: string): string => (Object.hasOwn(TOKEN_WORDS, token) ? TOKEN_WORDS[token]! : token);
   let m = /^Unexpected token: (\w+)$/.exec(summary);
   if (m) return m[1] === 'EOF' ? 'the expression ends too early' : `unexpected ${word(m[1]!)}`;
   m = /^Expected (\w+), got (\w+)$/.exec(summary);

@@ -2,7 +2,7 @@
 // and tools match on them. Schema problems are SCHEMA_<zod issue code>, e.g.
 // SCHEMA_INVALID_TYPE, SCHEMA_UNRECOGNIZED_KEYS, SCHEMA_INVALID_FORMAT, SCHEMA_TOO_SMALL.
 export const YAML_CODES = {
-  YAML_TOO_LARGE: 'The file is over the size limit (2 MB by default).',
+  YAML_TOO_LARGE: 'The file is over the size limit (1 MB by default).',
   YAML_TOO_DEEP: 'Collections are nested deeper than the limit (64 by default).',
   YAML_ALIAS_LIMIT: 'Aliases (*name) expand to more nodes than allowed: an alias bomb, or aliases overused.',
   YAML_SYNTAX: 'The text is not valid YAML (unclosed quote, bad indentation, tab indentation, …).',

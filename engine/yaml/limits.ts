@@ -2,7 +2,7 @@
 // comes from users, imports and webhooks, and one parse must never stall the server.
 
 export interface YamlLimits {
-  /** UTF-8 size cap. Default 2 MB: real workflows are a few KB. */
+  /** UTF-8 size cap (see DEFAULT_LIMITS). */
   maxBytes: number;
   /** Deepest nesting of collections. Default 64: the engine's own shape needs about 8. */
   maxDepth: number;
@@ -14,7 +14,9 @@ export interface YamlLimits {
   maxAliases: number;
 }
 
-export const DEFAULT_LIMITS: Readonly<YamlLimits> = { maxBytes: 2 * 1024 * 1024, maxDepth: 64, maxAliases: 50 };
+// 1 MB: real workflows are a few KB, and the parser needs ~1 s per MB of tiny tokens, which
+// would block the server's event loop.
+export const DEFAULT_LIMITS: Readonly<YamlLimits> = { maxBytes: 1024 * 1024, maxDepth: 64, maxAliases: 50 };
 
 export function resolveLimits(opts: Partial<YamlLimits> = {}): YamlLimits {
   return {

@@ -3,7 +3,7 @@ import { workflowIdSchema } from '../../../engine/format/schema.ts';
 import { publicProcedure, router } from '../init.ts';
 
 // Workflow YAML is capped here too (the codec has its own, lower cap with a located error).
-const yamlText = z.string().max(5 * 1024 * 1024, 'The YAML is larger than 5 MB');
+const yamlText = z.string().max(2 * 1024 * 1024, 'The YAML is larger than 2 MB');
 const id = workflowIdSchema;
 
 export const workflowCreateInput = z.object({
