@@ -144,10 +144,10 @@ function guard(node: AstNode): void {
   holder.evaluate = guarded;
 }
 
-function sizeOf(v: unknown): { length: number; what: 'string' | 'list' } | undefined {
+function sizeOf(v: unknown): { length: number; what: 'string' | 'list' | 'map' } | undefined {
   if (typeof v === 'string') return { length: v.length, what: 'string' };
   if (Array.isArray(v) || v instanceof Uint8Array) return { length: v.length, what: 'list' };
-  if (typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype) return { length: Object.keys(v).length, what: 'list' };
+  if (typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype) return { length: Object.keys(v).length, what: 'map' };
   return undefined;
 }
 
@@ -157,7 +157,7 @@ function account(budget: Budget, node: AstNode, kind: Kind, result: unknown): vo
   if (!size) return;
   const max = size.what === 'string' ? limits.maxStringLength : limits.maxListLength;
   if (size.length > max) {
-    budget.fail(`The expression produced a ${size.what} of ${size.length} ${size.what === 'string' ? 'characters' : 'elements'} (limit ${max}).`, node);
+    budget.fail(`The expression produced a ${size.what} of ${size.length} ${size.what === 'string' ? 'characters' : 'entries'} (limit ${max}).`, node);
   }
   budget.allocated += kind === 'push' ? 1 : size.length;
   if (budget.allocated > limits.maxAllocation) {
@@ -179,6 +179,8 @@ function describeParent(error: object, ev: unknown, node: AstNode, ctx: unknown)
   const run = (ev as { run?: (ast: AstNode, ctx: unknown) => unknown }).run;
   const left = (node.args as [AstNode, unknown])[0];
   if (typeof run !== 'function' || missingFieldInfo.has(error)) return;
+  const saved = active;
+  active = null; // not charged: it just ran within budget, and must not turn this error into a limit error
   try {
     // Pure and already evaluated once a moment ago, so re-running it is cheap and safe.
     const value = run.call(ev, left, ctx);
@@ -190,5 +192,7 @@ function describeParent(error: object, ev: unknown, node: AstNode, ctx: unknown)
     } else missingFieldInfo.set(error, { parent: 'other' });
   } catch {
     // Describing is best effort; the original error is what matters.
+  } finally {
+    active = saved;
   }
 }

@@ -17,11 +17,11 @@
 // Pure int arithmetic keeps CEL semantics (`7 / 2 == 3`, overflow is an error), which only
 // happens when both sides are ints: literals, size(), int(...).
 
-import { Environment, EvaluationError } from '@marcbachmann/cel-js';
+import { Environment, EvaluationError, type ASTNode } from '@marcbachmann/cel-js';
 import { activeLimits } from './budget.ts';
 import { DEFAULT_LIMITS, PARSER_LIMITS } from './limits.ts';
 import { cachedRegex, RegexError } from './regex.ts';
-import { celName } from './reserved.ts';
+import { celName, MATCHES_FUNCTION } from './reserved.ts';
 
 /** Roots whose values are JSON objects; they are declared as `map` so `inputs + 1` fails at compile time. */
 export const MAP_ROOTS: ReadonlySet<string> = new Set(['inputs', 'vars', 'steps', 'run', 'trigger', 'secrets', 'loop', 'event']);
@@ -55,9 +55,6 @@ export function environmentFor(roots: readonly string[]): { env: Environment; fu
   return entry;
 }
 
-/** Name the `matches` method is renamed to in compiled ASTs (errors map it back, see ./reserved.ts). */
-export const MATCHES_FUNCTION = '__sy_matches';
-
 function matches(subject: string, pattern: string): boolean {
   const limits = activeLimits() ?? DEFAULT_LIMITS;
   if (pattern.length > limits.maxRegexPatternLength) {
@@ -79,9 +76,10 @@ function matches(subject: string, pattern: string): boolean {
   return re.test(subject);
 }
 
-function evalError(code: string, message: string): EvaluationError {
-  // No node: cel-js attaches the calling node, so offsets point into the user's expression.
-  return new EvaluationError({ code, message });
+// Function handlers throw without a node (cel-js attaches the calling node, so offsets point into
+// the user's expression); operator handlers are not wrapped that way and pass their node.
+function evalError(code: string, message: string, node?: ASTNode): EvaluationError {
+  return new EvaluationError(node ? { code, message, node } : { code, message });
 }
 
 function registerNumberOverloads(env: Environment): void {
@@ -96,13 +94,14 @@ function registerNumberOverloads(env: Environment): void {
     env.registerOperator(`double ${op} int: double`, (a: number, b: bigint) => fn(a, num(b)));
     env.registerOperator(`int ${op} double: double`, (a: bigint, b: number) => fn(num(a), b));
   }
-  const remainder = (a: number, b: number): number => {
-    if (b === 0) throw evalError('modulo_by_zero', 'modulo by zero');
-    return a % b;
+  // cel-js calls operator handlers with (left, right, node, evaluator); its typings show two.
+  const remainder = (a: number | bigint, b: number | bigint, ...rest: unknown[]): number => {
+    if (num(b) === 0) throw evalError('modulo_by_zero', 'modulo by zero', rest[0] as ASTNode | undefined);
+    return num(a) % num(b);
   };
-  env.registerOperator('double % double: double', (a: number, b: number) => remainder(a, b));
-  env.registerOperator('double % int: double', (a: number, b: bigint) => remainder(a, num(b)));
-  env.registerOperator('int % double: double', (a: bigint, b: number) => remainder(num(a), b));
+  env.registerOperator('double % double: double', remainder);
+  env.registerOperator('double % int: double', remainder);
+  env.registerOperator('int % double: double', remainder);
   // Literal-vs-literal (`3.0 == 3`); cel-js registers the mirrored overload itself.
   env.registerOperator('double == int', (a: number, b: bigint) => a === num(b));
 

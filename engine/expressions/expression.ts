@@ -38,17 +38,19 @@
 // produced lists ≤ 100,000 elements, ≤ 10,000,000 chars + elements produced in total, and
 // `matches()` work (subject length × pattern size) ≤ 10,000,000 (EXPR_LIMIT_EXCEEDED).
 //
+// What cel-js guarantees about termination, and the runtime budget we add: ./budget.ts.
+// Templates (`${{ … }}`, the `$${{` escape, typed single-expression values): ./template.ts.
 // Nothing here throws on user input: every failure is an { ok: false, error } result.
 
 import { EvaluationError, ParseError, TypeError as CelTypeError } from '@marcbachmann/cel-js';
 import { analyze, type Analysis } from './analysis.ts';
 import type { AstNode } from './ast.ts';
 import { Budget, instrument, LimitExceeded, missingFieldInfo, runWithBudget } from './budget.ts';
-import { environmentFor, MATCHES_FUNCTION, NAMESPACES } from './environment.ts';
+import { environmentFor, NAMESPACES } from './environment.ts';
 import { exprError, type ExpressionError } from './errors.ts';
 import { DEFAULT_LIMITS, resolveLimits, type ExpressionLimits } from './limits.ts';
 import { normalizeContextData } from './context-data.ts';
-import { celName, CEL_RESERVED, hasAlias, restoreNames, rewriteReservedRoots } from './reserved.ts';
+import { celName, CEL_RESERVED, hasAlias, MATCHES_FUNCTION, restoreNames, rewriteReservedRoots } from './reserved.ts';
 import { ResultError, toJsonValue, type JsonValue } from './values.ts';
 
 /** Every root an expression may read; also the default allowed set. */
@@ -69,8 +71,11 @@ export interface EvaluateOptions {
   limits?: Partial<ExpressionLimits>;
 }
 
-/** The evaluation context: plain JSON data under the root names. Extra keys are ignored. */
-export type ExpressionContext = Readonly<Record<string, unknown>>;
+/**
+ * The evaluation context: plain JSON data under the root names; keys that are not allowed roots
+ * are ignored. (A union so both engine interfaces and literals with custom roots type-check.)
+ */
+export type ExpressionContext = Readonly<Partial<Record<ExpressionRoot, unknown>>> | Readonly<Record<string, unknown>>;
 
 export interface CompiledExpression {
   readonly source: string;
@@ -133,7 +138,7 @@ function compileChecked(source: string, roots: readonly string[], limits: Readon
   const { env, functionNames } = environmentFor(roots);
   let parsed: ReturnType<typeof env.parse>;
   try {
-    parsed = env.parse(rewriteReservedRoots(source, roots));
+    parsed = env.parse(rewriteReservedRoots(source));
   } catch (e) {
     return fail(mapCelError(e, source, functionNames));
   }
@@ -181,8 +186,9 @@ export function evaluateExpression(expr: CompiledExpression, context: Expression
   // Only the allowed roots, on a prototype-less object: nothing else is reachable by name.
   const data: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   if (typeof context === 'object' && context !== null) {
+    const given = context as Readonly<Record<string, unknown>>;
     for (const root of expr.allowedRoots) {
-      if (Object.hasOwn(context, root) && context[root] !== undefined) data[celName(root)] = context[root];
+      if (Object.hasOwn(given, root) && given[root] !== undefined) data[celName(root)] = given[root];
     }
   }
 
@@ -295,7 +301,9 @@ function readableTypeSummary(summary: string): string {
   if (m) return `the operator '${m[2]}' cannot be applied to ${m[1]} and ${m[3]}`;
   m = /^no such overload: ([-!])(\S+)$/.exec(s);
   if (m) return `the operator '${m[1]}' cannot be applied to ${m[2]}`;
-  m = /^found no matching overload for '(.+)\((.*)\)'$/.exec(s);
+  m = /^found no matching overload for '([\w<>, ]+)\.(\w+)\((.*)\)'$/.exec(s);
+  if (m) return `${m[2]}() cannot be called on ${m[1]} with ${m[3] ? `(${m[3]})` : 'no arguments'}`;
+  m = /^found no matching overload for '(\w+)\((.*)\)'$/.exec(s);
   if (m) return `${m[1]}() does not accept ${m[2] ? `(${m[2]})` : 'no arguments'}`;
   return s;
 }

@@ -3,6 +3,7 @@
 // parsing — same length, so every offset in the AST and in errors still matches the user's
 // source — and map the alias back everywhere a name is shown. Field names (`x.loop`) and string
 // contents are left alone. A user who literally types the alias gets "unknown identifier".
+// The same name-restoring applies to MATCHES_FUNCTION, the stand-in for `matches`.
 
 import { skipString } from './lexing.ts';
 
@@ -32,8 +33,11 @@ export function userName(celId: string, source: string, start: number): string {
   return original !== undefined && source.startsWith(original, start) ? original : celId;
 }
 
-/** Internal function names that stand in for user-visible ones (see MATCHES_FUNCTION). */
-const FUNCTION_ALIASES: ReadonlyMap<string, string> = new Map([['__sy_matches', 'matches']]);
+/** What `s.matches(p)` calls are renamed to in compiled ASTs: our linear-time matcher (./regex.ts). */
+export const MATCHES_FUNCTION = '__sy_matches';
+
+/** Internal function names that stand in for user-visible ones. */
+const FUNCTION_ALIASES: ReadonlyMap<string, string> = new Map([[MATCHES_FUNCTION, 'matches']]);
 
 /** Replaces aliases in a cel-js message with the names the user wrote. */
 export function restoreNames(message: string): string {
@@ -42,11 +46,14 @@ export function restoreNames(message: string): string {
   return out;
 }
 
-
-/** Rewrites identifier tokens named like an aliased root in `roots` (not field names, strings or comments). */
-export function rewriteReservedRoots(source: string, roots: readonly string[]): string {
-  const names = roots.filter((r) => ALIASES.has(r));
-  if (names.length === 0 || !names.some((n) => source.includes(n))) return source;
+/**
+ * Rewrites identifier tokens named like an aliased root (not field names, strings or comments).
+ * Done whether or not the root is allowed here, so a disallowed `loop` is reported as an unknown
+ * identifier with the valid roots, not as a reserved word.
+ */
+export function rewriteReservedRoots(source: string): string {
+  const names = [...ALIASES.keys()];
+  if (!names.some((n) => source.includes(n))) return source;
   let out = '';
   let i = 0;
   let prevSignificant = '';

@@ -39,7 +39,7 @@ export const DIAGNOSTIC_CODES = {
   EXPR_TOO_DEEP: { severity: 'error', description: 'An expression is nested deeper than the limit.' },
   EXPR_TOO_COMPLEX: { severity: 'error', description: 'An expression has too many nodes, list/map entries or call arguments.' },
   EXPR_FORBIDDEN: { severity: 'error', description: 'An expression uses __proto__, constructor or prototype as a field name or key.' },
-  EXPR_UNSAFE_REGEX: { severity: 'error', description: 'matches() is given a non-literal pattern or one that can backtrack catastrophically.' },
+  EXPR_REGEX: { severity: 'error', description: 'A matches() pattern is invalid or uses what the linear-time matcher does not support (backreferences, lookaround, inline flags).' },
   EXPR_INTERNAL: { severity: 'error', description: 'The expression checker failed on this expression (a bug in Switchyard; please report it).' },
   UNKNOWN_STEP_REFERENCE: { severity: 'error', description: 'An expression reads steps.<id> for a step that does not exist.' },
   STEP_NOT_UPSTREAM: { severity: 'error', description: 'An expression reads steps.<id> of a step that does not run before this one (not among its transitive needs).' },

@@ -4,10 +4,15 @@ import type { Context } from './context.ts';
 import { paths } from '../http/routes.ts';
 import { appRouter } from './router.ts';
 
+export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+
 export function createTrpcHandler(ctx: Context, log: Logger) {
   return createHTTPHandler({
     router: appRouter,
     basePath: paths.trpc + '/',
+    // Bodies are refused while streaming in, past this size (the largest input is a 2 MB
+    // workflow YAML, JSON-escaped).
+    maxBodySize: MAX_BODY_BYTES,
     createContext: () => ctx,
     onError({ error, path }) {
       if (error.code === 'INTERNAL_SERVER_ERROR') log.error('tRPC procedure failed', { path, error: error.cause ?? error });

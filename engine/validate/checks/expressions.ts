@@ -210,8 +210,8 @@ function hintFor(code: string, site: Site): string {
       return 'split it into smaller expressions, e.g. compute parts in vars or in an earlier step\'s outputs';
     case 'EXPR_FORBIDDEN':
       return 'use another field or key name';
-    case 'EXPR_UNSAFE_REGEX':
-      return 'matches() takes a literal pattern without nested repetition, e.g. matches("^v[0-9]+$")';
+    case 'EXPR_REGEX':
+      return 'matches() supports JavaScript regex syntax without backreferences or lookaround, e.g. matches("^v[0-9]+$")';
     default:
       return 'this is a bug in Switchyard: please report it with the expression';
   }

@@ -150,3 +150,44 @@ describe.each(databaseKinds)('workflows API on %s', (kind) => {
     expect(JSON.stringify(schema)).toContain('switchyard/v1');
   });
 });
+
+describe('hostile input over tRPC', () => {
+  let server: TestServer;
+  let api: ReturnType<typeof createTRPCClient<AppRouter>>;
+  beforeAll(async () => {
+    server = await startTestServer('sqlite');
+    api = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${server.url}/api/trpc` })] });
+  });
+  afterAll(async () => { await server?.stop(); });
+
+  it('refuses a 50 MB request body without reading it all, and keeps serving', async () => {
+    const started = Date.now();
+    const res = await fetch(`${server.url}/api/trpc/workflows.import`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ yaml: 'x'.repeat(50 * 1024 * 1024) }),
+    });
+    expect(res.status).toBe(413);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
+  });
+
+  it.each([
+    ['an alias bomb', 'a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n', 'YAML_ALIAS_LIMIT'],
+    ['5,000-deep nesting', `${'['.repeat(5000)}${']'.repeat(5000)}\n`, 'YAML_TOO_DEEP'],
+    ['a !!js/function tag', 'apiVersion: switchyard/v1\nid: x\nname: !!js/function "function () { return 1 }"\nsteps: []\n', 'YAML_TAG'],
+    ['__proto__ keys', 'apiVersion: switchyard/v1\nid: x\nname: X\n__proto__: { polluted: true }\nsteps: []\n', 'YAML_FORBIDDEN_KEY'],
+    ['duplicate keys', 'apiVersion: switchyard/v1\nid: x\nid: y\nname: X\nsteps: []\n', 'YAML_DUPLICATE_KEY'],
+    ['malformed YAML', 'apiVersion: "switchyard/v1\nid: x\n', 'YAML_SYNTAX'],
+    ['wrong types everywhere', 'apiVersion: 1\nid: [x]\nname: {}\nsteps: {a: 1}\n', 'SCHEMA_INVALID_VALUE'],
+  ])('imports nothing from %s and says where the problem is', async (_what, yaml, code) => {
+    const started = Date.now();
+    const result = await api.workflows.import.mutate({ yaml });
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(result.ok).toBe(false);
+    const d = result.diagnostics.find((x) => x.code === code);
+    expect(d, JSON.stringify(result.diagnostics)).toBeDefined();
+    expect(d!.line).toBeGreaterThanOrEqual(1);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});

@@ -25,7 +25,7 @@ describe('arithmetic', () => {
 
   it('reports division by zero and integer overflow as evaluation errors', () => {
     expect(errorOf('1 / 0')).toMatchObject({ code: 'EXPR_EVAL', message: expect.stringMatching(/division by zero/i) });
-    expect(errorOf('inputs.count % 0')).toMatchObject({ code: 'EXPR_EVAL', message: expect.stringMatching(/modulo by zero/i) });
+    expect(errorOf('inputs.count % 0')).toMatchObject({ code: 'EXPR_EVAL', offset: 0, end: 16, message: expect.stringMatching(/modulo by zero/i) });
     expect(errorOf('9223372036854775807 + 1')).toMatchObject({ code: 'EXPR_EVAL', message: expect.stringMatching(/overflow/i) });
   });
 });
@@ -318,5 +318,19 @@ describe('compiled expressions', () => {
   it('ignore context keys that are not allowed roots', () => {
     const expr = compileOk('inputs.x', { roots: ['inputs'] });
     expect(evaluateExpression(expr, { inputs: { x: 1 }, other: () => 1 })).toEqual({ ok: true, value: 1 });
+  });
+});
+
+describe('reserved-word roots', () => {
+  it('reports `loop` outside loops as an unknown identifier, not a reserved word', () => {
+    const error = compileError('loop.index > 0', { roots: ['inputs', 'steps'] });
+    expect(error).toMatchObject({ code: 'EXPR_UNKNOWN_IDENTIFIER', offset: 0, end: 4 });
+    expect(error.message).toContain("Unknown identifier 'loop'");
+  });
+
+  it('leaves `loop` alone in field names, strings and comments', () => {
+    expect(evalValue('inputs.loop', { inputs: { loop: 'field' } })).toBe('field');
+    expect(evalValue('"loop" + \'loop\' + r"loop" // loop', ctx)).toBe('looplooploop');
+    expect(evalValue('{"loop": loop.index}', ctx)).toEqual({ loop: 2 });
   });
 });

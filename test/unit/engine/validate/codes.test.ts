@@ -169,8 +169,8 @@ const cases: Case[] = [
     path: ['steps', 0, 'if'], stepId: 'a', mentions: ["Step a's if", '__proto__'],
   },
   {
-    code: 'EXPR_UNSAFE_REGEX',
-    workflow: () => wf([sh('a', { if: 'inputs.name.matches("(a+)+$")' })], { inputs: { name: { type: 'string' } } }),
+    code: 'EXPR_REGEX',
+    workflow: () => wf([sh('a', { if: 'inputs.name.matches("(a)\\\\1")' })], { inputs: { name: { type: 'string' } } }),
     path: ['steps', 0, 'if'], stepId: 'a', mentions: ["Step a's if"],
   },
   {

@@ -1,2 +1,0 @@
--- AlterTable
-ALTER TABLE "WorkflowVersion" ADD COLUMN     "message" TEXT NOT NULL DEFAULT '';
