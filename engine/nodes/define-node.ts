@@ -81,25 +81,14 @@ export function migrateConfig(def: NodeDefinition, config: Record<string, unknow
 
 // ── As data ─────────────────────────────────────────────────────────────────────────────
 
-export interface NodeData {
-  type: string;
-  version: number;
-  title: string;
-  description: string;
-  icon: string;
-  colour: string;
-  category: NodeCategory;
-  kind: 'control' | 'action';
+/** A definition as plain JSON: what the browser gets for node types it never imported. */
+export type NodeData = Omit<NodeDefinition, 'config' | 'migrations' | 'container'> & {
   container: boolean;
-  inputs: PortSpec[];
-  outputs: PortSpec[];
   /** JSON Schema (draft 2020-12) of the config, with defaults: enough to render a form. */
   configSchema: Record<string, unknown>;
   /** The config an empty form starts with: the schema's defaults. */
   defaults: Record<string, unknown>;
-  docs: string;
-  summary?: string;
-}
+};
 
 export function configJsonSchema(def: NodeDefinition): Record<string, unknown> {
   // io: 'input' describes what users write (defaults make fields optional).
