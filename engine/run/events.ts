@@ -1,0 +1,41 @@
+// The run journal's event vocabulary. Every state change of a run is one of these, appended
+// (numbered) to the run's journal before anything acts on it; the run's state is a fold of
+// its events (./reducer.ts), so it can always be rebuilt from the journal alone.
+//
+// A step instance is addressed by `step` (its id) and `iteration` ("" outside loops, "2" for
+// the third iteration of the enclosing loop, "2/0" nested), so every iteration has its own
+// state and its own row.
+import { z } from 'zod';
+
+const errorJson = z.object({
+  code: z.string(),
+  message: z.string(),
+  retryable: z.boolean(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+export type StepError = z.infer<typeof errorJson>;
+
+const at = { step: z.string(), iteration: z.string().default('') };
+const json = z.unknown();
+
+export const runEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('run.created'), versionId: z.string(), inputs: z.record(z.string(), json), vars: z.record(z.string(), json).default({}) }),
+  z.object({ type: z.literal('run.started') }),
+  z.object({ type: z.literal('run.paused'), by: z.string().optional() }),
+  z.object({ type: z.literal('run.resumed'), by: z.string().optional() }),
+  z.object({ type: z.literal('run.cancel_requested'), by: z.string().optional(), reason: z.string().optional() }),
+  z.object({ type: z.literal('run.completed'), outputs: z.record(z.string(), json).default({}) }),
+  z.object({ type: z.literal('run.failed'), error: errorJson, step: z.string().optional() }),
+  z.object({ type: z.literal('run.cancelled'), reason: z.string().optional() }),
+
+  z.object({ type: z.literal('step.started'), ...at, attempt: z.number().int().min(1), input: json.optional() }),
+  z.object({ type: z.literal('step.completed'), ...at, attempt: z.number().int().min(0), output: json, port: z.string().default('out') }),
+  z.object({ type: z.literal('step.failed'), ...at, attempt: z.number().int().min(1), error: errorJson, retryAt: z.string().optional() }),
+  z.object({ type: z.literal('step.skipped'), ...at, reason: z.enum(['condition', 'branch', 'run_ended']) }),
+  z.object({ type: z.literal('step.cancelled'), ...at, reason: z.string().optional() }),
+  z.object({ type: z.literal('step.crashed'), ...at, attempt: z.number().int().min(1) }),
+]);
+
+export type RunEvent = z.infer<typeof runEventSchema>;
+export type RunEventType = RunEvent['type'];
+export type EventOf<T extends RunEventType> = Extract<RunEvent, { type: T }>;

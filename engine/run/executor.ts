@@ -1,0 +1,172 @@
+// Drives one run: decide → journal → act, until the run is over.
+//
+// Order is the durability promise: the events a decision produces are appended to the journal
+// (and must be durable) BEFORE any action runs or anyone is told; the in-memory state only
+// advances past a successful append. If the append fails (the process lost the run's lease,
+// the database is gone) the executor stops acting on the run and reports the failure; another
+// process recovers the run from its journal.
+//
+// All state changes go through one queue, so decisions never interleave. Timers (retry
+// back-off) only wake the loop; what is due is decided from the journaled state.
+import type { ExpressionContext } from '../expressions/index.ts';
+import { resolveConfig } from './config.ts';
+import type { RunEvent, StepError } from './events.ts';
+import type { PlanNode, RunPlan } from './plan.ts';
+import { fold } from './reducer.ts';
+import { decide, expressionData, recover, stepFinished, type Action, type Decision, type StepResult } from './scheduler.ts';
+import { stepKey, TERMINAL_RUN, type RunState } from './state.ts';
+
+/** Appends events durably, in order; rejects when the run may no longer be written by us. */
+export interface RunJournal {
+  append(events: RunEvent[]): Promise<void>;
+}
+
+export interface StepInvocation {
+  node: PlanNode;
+  iteration: string;
+  attempt: number;
+  config: Record<string, unknown>;
+  /** Stable across attempts and restarts: run id + step id (+ iteration). */
+  idempotencyKey: string;
+  signal: AbortSignal;
+}
+
+/** Runs an action step; resolves with its output, rejects with its error. */
+export type StepInvoker = (inv: StepInvocation) => Promise<unknown>;
+
+export interface ExecutorOptions {
+  runId: string;
+  journal: RunJournal;
+  invoke: StepInvoker;
+  now?: () => Date;
+  maxParallel?: number;
+  base?: ExpressionContext;
+  random?: () => number;
+  /** Turns whatever a step threw into a journaled error. */
+  toError?: (err: unknown) => StepError;
+}
+
+export function defaultToError(err: unknown): StepError {
+  if (err && typeof err === 'object' && 'code' in err && 'message' in err) {
+    const e = err as { code: unknown; message: unknown; retryable?: unknown };
+    return { code: String(e.code), message: String(e.message), retryable: e.retryable !== false };
+  }
+  return { code: 'STEP_FAILED', message: err instanceof Error ? err.message : String(err), retryable: true };
+}
+
+export class RunExecutor {
+  private state: RunState;
+  private queue: Promise<void> = Promise.resolve();
+  private readonly controllers = new Map<string, AbortController>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private stopped: Error | undefined;
+  private done!: (s: RunState) => void;
+  private failed!: (e: Error) => void;
+  readonly finished: Promise<RunState>;
+
+  constructor(private readonly plan: RunPlan, initial: RunState, private readonly opts: ExecutorOptions) {
+    this.state = initial;
+    this.finished = new Promise((resolve, reject) => { this.done = resolve; this.failed = reject; });
+    this.finished.catch(() => undefined);
+  }
+
+  get current(): RunState { return this.state; }
+
+  /**
+   * Starts the run, or continues one rebuilt from its journal after a crash (`recovering`):
+   * attempts that were in flight run again (see recover in ./scheduler.ts).
+   */
+  start(opts: { recovering?: boolean } = {}): Promise<RunState> {
+    this.enqueue(async () => {
+      if (opts.recovering) await this.commit(recover(this.plan, this.state));
+      await this.step();
+    });
+    return this.finished;
+  }
+
+  pause(by?: string): Promise<void> { return this.command({ type: 'run.paused', by }); }
+  resume(by?: string): Promise<void> { return this.command({ type: 'run.resumed', by }); }
+  cancel(by?: string, reason?: string): Promise<void> { return this.command({ type: 'run.cancel_requested', by, reason }); }
+
+  private command(event: RunEvent): Promise<void> {
+    return this.enqueue(async () => {
+      if (TERMINAL_RUN.has(this.state.status)) return;
+      await this.commit({ events: [event], actions: [] });
+      await this.step();
+    });
+  }
+
+  private enqueue(fn: () => Promise<void>): Promise<void> {
+    const next = this.queue.then(() => (this.stopped ? undefined : fn()));
+    this.queue = next.catch((err: unknown) => this.stop(err instanceof Error ? err : new Error(String(err))));
+    return next;
+  }
+
+  private now(): Date { return this.opts.now?.() ?? new Date(); }
+
+  private schedulerOptions() {
+    return { now: this.now(), maxParallel: this.opts.maxParallel, base: this.opts.base, random: this.opts.random };
+  }
+
+  /** Journal first; only then advance state and act. */
+  private async commit(decision: Decision): Promise<void> {
+    if (decision.events.length) {
+      await this.opts.journal.append(decision.events);
+      this.state = fold(decision.events, this.state);
+    }
+    for (const action of decision.actions) this.act(action);
+  }
+
+  private async step(): Promise<void> {
+    await this.commit(decide(this.plan, this.state, this.schedulerOptions()));
+    if (TERMINAL_RUN.has(this.state.status) && this.controllers.size === 0) {
+      if (this.timer) clearTimeout(this.timer);
+      this.done(this.state);
+    }
+  }
+
+  private act(action: Action): void {
+    if (action.kind === 'wake') {
+      if (this.timer) clearTimeout(this.timer);
+      const ms = Math.max(0, new Date(action.at).getTime() - this.now().getTime());
+      this.timer = setTimeout(() => { this.timer = undefined; void this.enqueue(() => this.step()); }, ms);
+    } else if (action.kind === 'abort') {
+      this.controllers.get(stepKey(action.step, action.iteration))?.abort(new Error(action.reason));
+    } else {
+      this.launch(action.step, action.iteration, action.attempt);
+    }
+  }
+
+  private launch(stepId: string, iteration: string, attempt: number): void {
+    const node = this.plan.nodes.get(stepId)!;
+    const key = stepKey(stepId, iteration);
+    const controller = new AbortController();
+    this.controllers.set(key, controller);
+    const report = (result: StepResult) => this.enqueue(async () => {
+      this.controllers.delete(key);
+      await this.commit(stepFinished(this.plan, this.state, result, this.schedulerOptions()));
+      await this.step();
+    });
+    const config = resolveConfig(node, expressionData(this.state, this.opts.base));
+    void (async () => {
+      if (!config.ok) return report({ step: stepId, iteration, attempt, ok: false, error: config.error });
+      try {
+        const output = await this.opts.invoke({
+          node, iteration, attempt, config: config.config, signal: controller.signal,
+          idempotencyKey: `${this.opts.runId}:${key}`,
+        });
+        await report({ step: stepId, iteration, attempt, ok: true, output });
+      } catch (err) {
+        await report({ step: stepId, iteration, attempt, ok: false, error: (this.opts.toError ?? defaultToError)(err), aborted: controller.signal.aborted });
+      }
+    })();
+  }
+
+  private stop(err: Error): void {
+    if (this.stopped) return;
+    this.stopped = err;
+    if (this.timer) clearTimeout(this.timer);
+    for (const c of this.controllers.values()) c.abort(err);
+    this.failed(err);
+  }
+}

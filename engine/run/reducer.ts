@@ -1,0 +1,49 @@
+// Folds journal events into run state. Pure and total: the same events always give the same
+// state, which is what lets a run be rebuilt from its journal after a crash, and lets tests
+// compare a rebuilt state with the live one.
+import type { RunEvent } from './events.ts';
+import { stepKey, type RunState, type StepState } from './state.ts';
+
+export function initialState(): RunState {
+  return { status: 'created', versionId: '', inputs: {}, vars: {}, steps: new Map(), seq: 0 };
+}
+
+function updateStep(state: RunState, step: string, iteration: string, patch: (s: StepState) => StepState): RunState {
+  const key = stepKey(step, iteration);
+  const current = state.steps.get(key) ?? { step, iteration, status: 'pending', attempt: 0 };
+  const steps = new Map(state.steps);
+  steps.set(key, patch(current));
+  return { ...state, steps };
+}
+
+export function apply(state: RunState, event: RunEvent, seq = state.seq + 1): RunState {
+  const s = { ...state, seq };
+  switch (event.type) {
+    case 'run.created': return { ...s, versionId: event.versionId, inputs: event.inputs, vars: event.vars };
+    case 'run.started': return { ...s, status: 'running' };
+    case 'run.paused': return s.status === 'running' ? { ...s, status: 'paused', pausedFrom: 'running' } : s;
+    case 'run.resumed': return s.status === 'paused' ? { ...s, status: s.pausedFrom ?? 'running', pausedFrom: undefined } : s;
+    case 'run.cancel_requested': return { ...s, status: 'cancelling' };
+    case 'run.completed': return { ...s, status: 'completed', outputs: event.outputs };
+    case 'run.failed': return { ...s, status: 'failed', error: event.error };
+    case 'run.cancelled': return { ...s, status: 'cancelled' };
+    case 'step.started':
+      return updateStep(s, event.step, event.iteration, (st) => ({ ...st, status: 'running', attempt: event.attempt, input: event.input, error: undefined, retryAt: undefined }));
+    case 'step.completed':
+      return updateStep(s, event.step, event.iteration, (st) => ({ ...st, status: 'completed', attempt: Math.max(st.attempt, event.attempt), output: event.output, port: event.port, retryAt: undefined }));
+    case 'step.failed':
+      return updateStep(s, event.step, event.iteration, (st) => ({ ...st, status: event.retryAt ? 'retrying' : 'failed', error: event.error, retryAt: event.retryAt }));
+    case 'step.skipped':
+      return updateStep(s, event.step, event.iteration, (st) => ({ ...st, status: 'skipped', skipReason: event.reason }));
+    case 'step.cancelled':
+      return updateStep(s, event.step, event.iteration, (st) => ({ ...st, status: 'cancelled', retryAt: undefined }));
+    case 'step.crashed':
+      return updateStep(s, event.step, event.iteration, (st) => ({ ...st, status: 'crashed' }));
+  }
+}
+
+export function fold(events: Iterable<RunEvent>, from: RunState = initialState()): RunState {
+  let state = from;
+  for (const e of events) state = apply(state, e);
+  return state;
+}

@@ -1,0 +1,57 @@
+// Run and step state, as folded from the journal (./reducer.ts).
+//
+// Step states and transitions:
+//   pending ──ready──► running ──► completed
+//      │                 │  └───► failed ──(retryAt set)──► retrying ──due──► running (attempt + 1)
+//      │                 │                └─(final)────────► failed
+//      │                 └──(process died, at_most_once)──► crashed
+//      ├──(if false / every need dead / run ended)──► skipped
+//      └──(run cancelled, or a losing join branch)──► cancelled   (running steps too)
+// Run states: created → running ⇄ paused; running → completed | failed | cancelled.
+// A cancel request keeps the run "cancelling" until no step is running.
+import type { StepError } from './events.ts';
+
+export type StepStatus = 'pending' | 'running' | 'retrying' | 'completed' | 'failed' | 'skipped' | 'cancelled' | 'crashed';
+export type RunStatus = 'created' | 'running' | 'paused' | 'cancelling' | 'completed' | 'failed' | 'cancelled';
+
+export const TERMINAL_STEP: ReadonlySet<StepStatus> = new Set(['completed', 'failed', 'skipped', 'cancelled', 'crashed']);
+export const TERMINAL_RUN: ReadonlySet<RunStatus> = new Set(['completed', 'failed', 'cancelled']);
+
+export interface StepState {
+  step: string;
+  iteration: string;
+  status: StepStatus;
+  /** Attempts started so far (0 before the first). */
+  attempt: number;
+  input?: unknown;
+  output?: unknown;
+  /** The output port that fired (condition: true/false; gate: approved/rejected; else out). */
+  port?: string;
+  error?: StepError;
+  /** When a retrying step is due to start again (ISO). */
+  retryAt?: string;
+  skipReason?: string;
+}
+
+export interface RunState {
+  status: RunStatus;
+  versionId: string;
+  inputs: Record<string, unknown>;
+  vars: Record<string, unknown>;
+  /** Status before a pause, restored on resume. */
+  pausedFrom?: RunStatus;
+  outputs?: Record<string, unknown>;
+  error?: StepError;
+  /** Keyed by stepKey(step, iteration). */
+  steps: Map<string, StepState>;
+  /** Number of the last event folded in. */
+  seq: number;
+}
+
+export function stepKey(step: string, iteration = ''): string {
+  return iteration ? `${step}@${iteration}` : step;
+}
+
+export function isTerminalStep(s: StepState | undefined): boolean {
+  return !!s && TERMINAL_STEP.has(s.status);
+}

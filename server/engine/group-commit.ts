@@ -1,0 +1,71 @@
+// Group commit: writes submitted while a transaction is in flight, or in the same tick as the
+// first one, are handed to the committer together, so N concurrent writers pay for one
+// commit (one fsync, one round trip) instead of N.
+//
+// One batch is in flight at a time. That keeps each writer's appends in the order it made
+// them (a run's events are numbered in call order) and leaves the store's other
+// connections free for reads and lease calls.
+
+/** One submitted item; the committer settles every entry it is given. */
+export interface Pending<T, R> {
+  readonly item: T;
+  resolve(value: R): void;
+  reject(err: unknown): void;
+}
+
+export interface GroupCommitOptions {
+  maxBatch: number;
+  /** 0: flush once the current tick's callbacks and promise continuations have run. */
+  maxWaitMs: number;
+}
+
+export class GroupCommit<T, R> {
+  private queue: Pending<T, R>[] = [];
+  private inFlight = false;
+  private scheduled = false;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly commit: (batch: Pending<T, R>[]) => Promise<void>,
+    private readonly opts: GroupCommitOptions,
+  ) {}
+
+  submit(item: T): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      if (!this.inFlight && !this.scheduled) this.schedule(this.opts.maxWaitMs);
+    });
+  }
+
+  /** Resolves once everything submitted so far has been committed (or refused). */
+  drain(): Promise<void> {
+    if (!this.inFlight && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private schedule(waitMs: number): void {
+    this.scheduled = true;
+    // process.nextTick queued from a promise continuation runs after the whole microtask
+    // queue has drained, so writers woken by the previous batch all get to submit again
+    // before the next one starts — without paying for a timer.
+    if (waitMs > 0) setTimeout(() => void this.flush(), waitMs);
+    else process.nextTick(() => void this.flush());
+  }
+
+  private async flush(): Promise<void> {
+    this.scheduled = false;
+    if (this.inFlight || this.queue.length === 0) return;
+    const batch = this.queue.splice(0, this.opts.maxBatch);
+    this.inFlight = true;
+    try {
+      await this.commit(batch);
+    } catch (err) {
+      // The committer failed as a whole: nothing it did not settle can be trusted as written.
+      for (const p of batch) p.reject(err);
+    } finally {
+      this.inFlight = false;
+    }
+    if (this.queue.length > 0) this.schedule(0);
+    else for (const wake of this.idleWaiters.splice(0)) wake();
+  }
+}

@@ -1,0 +1,28 @@
+// Small action node types for engine tests (the real action nodes arrive with their own
+// issue). Their behaviour lives in the test's invoker; these are only their definitions.
+import { z } from 'zod';
+import { createNodeRegistry, defineNode, type NodeRegistry } from '../../engine/nodes/define-node.ts';
+import { nodeDefinitions } from '../../nodes/registry.generated.ts';
+
+const port = [{ id: 'in', label: 'In' }];
+const out = [{ id: 'out', label: 'Out' }];
+const base = { version: 1, icon: 'flask', colour: '#888', category: 'action' as const, kind: 'action' as const, inputs: port, outputs: out, docs: 'test only' };
+
+export const echoNode = defineNode({
+  ...base, type: 'echo', title: 'Echo', description: 'Returns its value.',
+  config: z.strictObject({ value: z.unknown().optional(), label: z.string().optional() }),
+});
+
+export const failNode = defineNode({
+  ...base, type: 'fail', title: 'Fail', description: 'Fails a given number of times, then succeeds.',
+  config: z.strictObject({ times: z.number().int().min(0).default(1_000_000), retryable: z.boolean().default(true) }),
+});
+
+export const waitNode = defineNode({
+  ...base, type: 'wait', title: 'Wait', description: 'Runs until released by the test or aborted.',
+  config: z.strictObject({ name: z.string().optional() }),
+});
+
+export function testRegistry(): NodeRegistry {
+  return createNodeRegistry([...nodeDefinitions, echoNode, failNode, waitNode]);
+}
