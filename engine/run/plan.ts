@@ -32,11 +32,16 @@ export function parseNeed(need: string): Need {
   return dot === -1 ? { from: need } : { from: need.slice(0, dot), port: need.slice(dot + 1) };
 }
 
+/** Control node types whose semantics the scheduler implements (the rest are on the way). */
+export const SCHEDULED_CONTROL_TYPES: ReadonlySet<string> = new Set(['condition', 'parallel', 'join']);
+
+const engineSupports = (def: NodeDefinition) => def.kind === 'action' || SCHEDULED_CONTROL_TYPES.has(def.type);
+
 /**
  * Builds the plan of a workflow that passed validation. Node types whose semantics this engine
  * does not implement yet are refused up front, so a run never stalls halfway on one.
  */
-export function buildPlan(workflow: Workflow, registry: NodeRegistry, supported: (def: NodeDefinition) => boolean = () => true): RunPlan {
+export function buildPlan(workflow: Workflow, registry: NodeRegistry, supported: (def: NodeDefinition) => boolean = engineSupports): RunPlan {
   const compensations = new Set(workflow.steps.flatMap((s) => (s.compensate ? [s.compensate] : [])));
   const nodes = new Map<string, PlanNode>();
   for (const step of workflow.steps) {

@@ -186,3 +186,9 @@ describe('the engine', () => {
     expect(state.steps.get('b')?.error?.message).toContain('with.value');
   });
 });
+
+describe('planning', () => {
+  it('refuses, before anything runs, a workflow with a step type the engine cannot run yet', () => {
+    expect(() => planOf(`steps:\n  - id: ok\n    type: gate\n    with: { message: hi, approvers: ["role:runner"], timeout: 1h }\n`)).toThrow(/cannot run yet/);
+  });
+});
