@@ -4,8 +4,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { toNodeData, type NodeRegistry } from '../engine/nodes/define-node.ts';
+import { toNodeData, type NodeRegistry, type NodeRunner } from '../engine/nodes/define-node.ts';
 import { nodeRegistry } from '../nodes/registry.generated.ts';
+import { nodeRunners } from '../nodes/runners.generated.ts';
+import { createJournalStore } from './engine/journal-store.ts';
+import { createRunService } from './engine/run-service.ts';
 import type { Config } from './config.ts';
 import { openMigratedDatabase, type Db } from './db/index.ts';
 import { createHealthCheck, createHealthHandler } from './http/health.ts';
@@ -27,6 +30,10 @@ export interface SwitchyardOptions {
   log?: Logger;
   /** Node types; defaults to every folder under nodes/. */
   registry?: NodeRegistry;
+  /** Step runners; defaults to every nodes/<type>/run.ts. */
+  runners?: NodeRunner[];
+  /** Run leases (ms); short in tests that exercise recovery. */
+  leaseMs?: number;
 }
 
 export interface Switchyard {
@@ -59,7 +66,9 @@ export async function createSwitchyard(config: Config, opts: SwitchyardOptions =
   const registry = opts.registry ?? nodeRegistry;
   const workflows = createWorkflowStore(db, registry);
   const versions = createVersionStore(db, registry, workflows);
-  const context: Context = { db, config, log, health, registry, nodeData: registry.list().map(toNodeData), workflows, versions };
+  const journal = await createJournalStore(config.database, { busyTimeoutMs: 5000 });
+  const runs = createRunService({ db, journal, registry, runners: opts.runners ?? nodeRunners, log: log.child('engine'), leaseMs: opts.leaseMs });
+  const context: Context = { db, config, log, health, registry, nodeData: registry.list().map(toNodeData), workflows, versions, runs, journal };
   const realtime = createRealtime(log.child('socket'));
   const yjs = createYjsService({ persistence: createPrismaYjsPersistence(db), logger: log.child('yjs') });
 
@@ -93,6 +102,7 @@ export async function createSwitchyard(config: Config, opts: SwitchyardOptions =
   const close = () => (closing ??= (async () => {
     const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
     httpServer.closeIdleConnections();
+    await runs.close();
     await realtime.close();
     await yjs.close();
     const cut = setTimeout(() => httpServer.closeAllConnections(), DRAIN_MS);
@@ -101,12 +111,14 @@ export async function createSwitchyard(config: Config, opts: SwitchyardOptions =
     await stopped;
     clearTimeout(cut);
     await next?.close().catch((err: unknown) => log.warn('next close failed', { error: err }));
+    await journal.close();
     await db.$disconnect();
   })());
 
   return {
     httpServer, db, realtime, context, close,
     listen: () => new Promise((resolve, reject) => {
+      runs.startBackground();
       httpServer.once('error', reject);
       httpServer.listen(config.port, config.host, () => {
         httpServer.off('error', reject);

@@ -144,7 +144,9 @@ export type NodeRun<Config> = (ctx: NodeContext, config: Config, inputs: Record<
 
 export interface NodeRunner<D extends NodeDefinition = NodeDefinition> {
   definition: D;
-  run: NodeRun<NodeConfig<D>>;
+  // Method syntax on purpose: it lets runners of different node types share one list
+  // (NodeRunner[]), while each runner still sees its own config type.
+  run(ctx: NodeContext, config: NodeConfig<D>, inputs: Record<string, unknown>): Promise<Record<string, unknown>>;
 }
 
 export function defineRunner<D extends NodeDefinition>(definition: D, run: NodeRun<NodeConfig<D>>): NodeRunner<D> {

@@ -162,6 +162,11 @@ export class RunExecutor {
     })();
   }
 
+  /** Stops acting on the run at once (e.g. its lease was lost); running steps are aborted. */
+  abandon(reason: Error): void {
+    this.stop(reason);
+  }
+
   private stop(err: Error): void {
     if (this.stopped) return;
     this.stopped = err;

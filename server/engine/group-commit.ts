@@ -26,7 +26,7 @@ export class GroupCommit<T, R> {
   private idleWaiters: (() => void)[] = [];
 
   constructor(
-    private readonly commit: (batch: Pending<T, R>[]) => Promise<void>,
+    private readonly commit: (batch: Pending<T, R>[]) => void | Promise<void>,
     private readonly opts: GroupCommitOptions,
   ) {}
 
@@ -48,23 +48,38 @@ export class GroupCommit<T, R> {
     // process.nextTick queued from a promise continuation runs after the whole microtask
     // queue has drained, so writers woken by the previous batch all get to submit again
     // before the next one starts — without paying for a timer.
-    if (waitMs > 0) setTimeout(() => void this.flush(), waitMs);
-    else process.nextTick(() => void this.flush());
+    if (waitMs > 0) setTimeout(() => this.flush(), waitMs);
+    else process.nextTick(() => this.flush());
   }
 
-  private async flush(): Promise<void> {
+  private flush(): void {
     this.scheduled = false;
     if (this.inFlight || this.queue.length === 0) return;
-    const batch = this.queue.splice(0, this.opts.maxBatch);
+    let batch = this.queue;
+    if (batch.length <= this.opts.maxBatch) this.queue = [];
+    else batch = this.queue.splice(0, this.opts.maxBatch);
     this.inFlight = true;
+    // A committer may finish synchronously (SQLite without lock contention): then no promise
+    // is created or awaited, which is most of the store's overhead on sequential appends.
+    let pending: void | Promise<void>;
     try {
-      await this.commit(batch);
+      pending = this.commit(batch);
     } catch (err) {
-      // The committer failed as a whole: nothing it did not settle can be trusted as written.
-      for (const p of batch) p.reject(err);
-    } finally {
-      this.inFlight = false;
+      this.failed(batch, err);
+      return;
     }
+    if (pending) pending.then(() => this.settled(), (err: unknown) => this.failed(batch, err));
+    else this.settled();
+  }
+
+  /** The committer failed as a whole: nothing it did not settle can be trusted as written. */
+  private failed(batch: Pending<T, R>[], err: unknown): void {
+    for (const p of batch) p.reject(err);
+    this.settled();
+  }
+
+  private settled(): void {
+    this.inFlight = false;
     if (this.queue.length > 0) this.schedule(0);
     else for (const wake of this.idleWaiters.splice(0)) wake();
   }

@@ -38,6 +38,8 @@ export interface EncodedWrite {
   types: string[];
   /** JSON text, never null: a null or missing payload is the JSON value null. */
   payloads: string[];
+  /** The payloads as given (undefined made null), handed back in the AppendedEvents. */
+  values: unknown[];
   run: EncodedRunChange | null;
   steps: EncodedStep[];
 }
@@ -49,7 +51,7 @@ function json(value: unknown): string | null {
   return value === null || value === undefined ? null : JSON.stringify(value) ?? null;
 }
 
-function field<T, E>(value: T | undefined, bit: number, enc: (v: T) => E | null, acc: { mask: number }): E | null {
+function field<T, E>(value: T | null | undefined, bit: number, enc: (v: T) => E | null, acc: { mask: number }): E | null {
   if (value === undefined) return null;
   acc.mask |= bit;
   return value === null ? null : enc(value);
@@ -83,6 +85,7 @@ export function encodeWrite(w: JournalWrite, date: DateFormat): EncodedWrite {
     owner: w.owner,
     types: w.events.map((e) => e.type),
     payloads: w.events.map((e) => JSON.stringify(e.payload ?? null)),
+    values: w.events.map((e) => e.payload ?? null),
     run: w.run ? encodeRun(w.run, date) : null,
     steps: (w.steps ?? []).map((s) => encodeStep(s, date)),
   };

@@ -3,6 +3,8 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import type { Health } from '../http/health.ts';
 import type { Logger } from '../logger.ts';
+import type { RunService } from '../engine/run-service.ts';
+import type { JournalStore } from '../engine/journal-types.ts';
 import type { WorkflowStore } from '../workflows/store.ts';
 import type { VersionStore } from '../workflows/versions.ts';
 
@@ -17,6 +19,8 @@ export interface ServerContext {
   nodeData: NodeData[];
   workflows: WorkflowStore;
   versions: VersionStore;
+  runs: RunService;
+  journal: JournalStore;
 }
 
 export type Context = ServerContext;

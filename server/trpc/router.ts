@@ -2,6 +2,7 @@
 // browser's tRPC client is built from.
 import { router } from './init.ts';
 import { nodesRouter } from './routers/nodes.ts';
+import { runsRouter } from './routers/runs.ts';
 import { systemRouter } from './routers/system.ts';
 import { versionsRouter } from './routers/versions.ts';
 import { workflowsRouter } from './routers/workflows.ts';
@@ -11,6 +12,7 @@ export const appRouter = router({
   workflows: workflowsRouter,
   versions: versionsRouter,
   nodes: nodesRouter,
+  runs: runsRouter,
 });
 
 export type AppRouter = typeof appRouter;

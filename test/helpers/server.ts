@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createSwitchyard, type Switchyard } from '../../server/app.ts';
+import { createSwitchyard, type Switchyard, type SwitchyardOptions } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
 import { silentLogger } from '../../server/logger.ts';
 import { freshDatabase, type DatabaseKind, type TestDatabase } from './databases.ts';
@@ -15,17 +15,18 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-export async function startTestServer(kind: DatabaseKind): Promise<TestServer> {
-  const database = await freshDatabase(kind);
+export async function startTestServer(kind: DatabaseKind, opts: Omit<SwitchyardOptions, 'ui' | 'log'> & { database?: TestDatabase } = {}): Promise<TestServer> {
+  const { database: given, ...options } = opts;
+  const database = given ?? (await freshDatabase(kind));
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'switchyard-data-'));
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: database.url, NODE_ENV: 'test' });
-  const app = await createSwitchyard(config, { ui: false, log: silentLogger });
+  const app = await createSwitchyard(config, { ui: false, log: silentLogger, ...options });
   const { url } = await app.listen();
   return {
     app, url, database,
     async stop() {
       await app.close();
-      await database.drop();
+      if (!given) await database.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,0 +1,47 @@
+// The journal store: the single write path for run state.
+//
+// Protocol
+// - Journal first. Every state change is an append: RunEvent rows plus the Run/RunStep row
+//   changes they describe, in ONE transaction. Nothing acts on a change, or hears of it,
+//   before append() resolves — by then it is committed (durable per the database's setting).
+// - Numbering. Run.lastSeq is the run's last event number. An append moves it by its event
+//   count inside the transaction (UPDATE … RETURNING) and numbers its events from the old
+//   value: the row lock serialises writers, a rolled-back append takes its numbers back,
+//   so seq is dense (1, 2, 3 …) and gap-free across processes.
+// - Fencing. That same UPDATE only matches while leaseOwner = owner and leaseUntil > now, so
+//   checking the lease and taking the numbers is one step on one locked row: a claimer
+//   either waits for the append to commit or sees the lease it took and refuses the append.
+//   A process that stalled past its lease has its late commit refused with LeaseLostError,
+//   and nothing of that append is written.
+// - Clock. SQLite: the process's clock (every process on one SQLite file shares a machine).
+//   PostgreSQL: the database's clock, for claims, renewals and fences alike, so workers
+//   with skewed clocks still agree on expiry. Leases are at least as long as the renewal
+//   interval plus the worst stall the engine tolerates; the fence makes a longer stall safe.
+// - Group commit. Appends made while a batch is being committed, or in the same tick as the
+//   first, are committed together, one transaction for many writers. Each write keeps its
+//   own fence: a refused one fails alone while the rest commit (SQLite: a savepoint per
+//   write; PostgreSQL: one statement whose fence is per run — see postgres-journal.ts).
+//   One batch at a time, so one writer's appends are numbered in the order it made them.
+// - Leases. claim() takes runs whose lease is free or expired (PostgreSQL: FOR UPDATE SKIP
+//   LOCKED); renew() extends live leases and reports the lost ones — an expired lease is
+//   lost even if nobody took it yet, as the fence would refuse it; release() runs after the
+//   store's pending appends.
+// - Driver. The store uses the driver directly (its own better-sqlite3 connection or pg
+//   Pool, prepared statements), not Prisma, and writes rows as Prisma writes them (dates,
+//   Json), so Prisma Client reads them back unchanged.
+import type { DatabaseConfig } from '../config.ts';
+import type { JournalStore, JournalStoreOptions } from './journal-types.ts';
+
+export { LeaseLostError } from './journal-types.ts';
+export type {
+  AppendedEvent, JournalEventInput, JournalStore, JournalStoreOptions, JournalWrite, RunRowChange, StepRowChange,
+} from './journal-types.ts';
+
+export async function createJournalStore(config: DatabaseConfig, opts: JournalStoreOptions = {}): Promise<JournalStore> {
+  if (config.provider === 'sqlite') {
+    const { openSqliteJournal } = await import('./sqlite-journal.ts');
+    return openSqliteJournal(config.file, config.synchronous, opts);
+  }
+  const { openPostgresJournal } = await import('./postgres-journal.ts');
+  return openPostgresJournal(config.url, opts);
+}

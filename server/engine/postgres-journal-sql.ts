@@ -1,0 +1,85 @@
+// The PostgreSQL journal statements. A whole group-committed batch is ONE statement (so one
+// round trip and one commit, with no BEGIN/COMMIT around it): data-modifying CTEs fence,
+// number, journal and apply the row changes together, and the statement is atomic.
+//
+// Inputs are three JSON arrays (groups: one per run; events; steps), expanded by
+// json_to_recordset. Dates travel as ISO text ending in "Z" into timestamp(3) columns:
+// PostgreSQL ignores the zone for timestamp without time zone, which stores UTC as Prisma does.
+//
+// Every "now" is the database's clock (clock_timestamp() at UTC), so workers on different
+// machines agree on when a lease expires whatever their own clocks say.
+export const NOW = `(clock_timestamp() AT TIME ZONE 'UTC')`;
+
+const AT = `(statement_timestamp() AT TIME ZONE 'UTC')::timestamp(3)`; // one value per statement
+
+const RUN_FIELDS = `,
+    "status" = CASE WHEN g.m & 1 <> 0 THEN g.status ELSE t."status" END,
+    "outputs" = CASE WHEN g.m & 2 <> 0 THEN g.outputs ELSE t."outputs" END,
+    "error" = CASE WHEN g.m & 4 <> 0 THEN g.error ELSE t."error" END,
+    "startedAt" = CASE WHEN g.m & 8 <> 0 THEN g.started ELSE t."startedAt" END,
+    "finishedAt" = CASE WHEN g.m & 16 <> 0 THEN g.finished ELSE t."finishedAt" END`;
+
+const STEPS = `, s AS (
+  SELECT s.* FROM json_to_recordset($3::json) AS s(id text, run text, step text, iter text, m int, status text, attempt int,
+    input jsonb, output jsonb, error jsonb, started timestamp(3), finished timestamp(3)) JOIN r ON r."id" = s.run
+), su AS (
+  UPDATE "RunStep" AS t SET "status" = s.status,
+    "attempt" = CASE WHEN s.m & 1 <> 0 THEN s.attempt ELSE t."attempt" END,
+    "input" = CASE WHEN s.m & 2 <> 0 THEN s.input ELSE t."input" END,
+    "output" = CASE WHEN s.m & 4 <> 0 THEN s.output ELSE t."output" END,
+    "error" = CASE WHEN s.m & 8 <> 0 THEN s.error ELSE t."error" END,
+    "startedAt" = CASE WHEN s.m & 16 <> 0 THEN s.started ELSE t."startedAt" END,
+    "finishedAt" = CASE WHEN s.m & 32 <> 0 THEN s.finished ELSE t."finishedAt" END
+  FROM s WHERE t."runId" = s.run AND t."stepId" = s.step AND t."iteration" = s.iter
+), si AS (
+  INSERT INTO "RunStep" ("id", "runId", "stepId", "iteration", "status", "attempt", "input", "output", "error", "startedAt", "finishedAt")
+  SELECT s.id, s.run, s.step, s.iter, s.status, COALESCE(s.attempt, 0), s.input, s.output, s.error, s.started, s.finished FROM s
+  WHERE NOT EXISTS (SELECT 1 FROM "RunStep" AS t WHERE t."runId" = s.run AND t."stepId" = s.step AND t."iteration" = s.iter)
+)`;
+
+/**
+ * The append statement; parts a batch does not need are left out (the common event-only
+ * batch then costs little more than a plain insert). $1 groups, $2 events, $3 steps.
+ *
+ * r: the fence. Only runs whose lease the writer still holds are updated: lastSeq moves by
+ *    the group's event count (the row lock taken here serialises writers of one run, and a
+ *    rolled-back statement takes its numbers back, so seq stays dense), and the run's fields
+ *    change as the mask says.
+ * ev, su, si: events and steps join r, so a fenced-out run gets neither. su updates steps
+ *    that existed before the statement; si inserts the others (all CTEs see the same
+ *    snapshot, so each step lands in exactly one of the two).
+ */
+export function appendSql(opts: { runFields: boolean; steps: boolean }): string {
+  const g = opts.runFields
+    ? 'run text, owner text, n int, m int, status text, outputs jsonb, error jsonb, started timestamp(3), finished timestamp(3)'
+    : 'run text, owner text, n int';
+  return `WITH g AS (
+  SELECT * FROM json_to_recordset($1::json) AS g(${g})
+), r AS (
+  UPDATE "Run" AS t SET "lastSeq" = t."lastSeq" + g.n${opts.runFields ? RUN_FIELDS : ''}
+  FROM g WHERE t."id" = g.run AND t."leaseOwner" = g.owner AND t."leaseUntil" > ${NOW}
+  RETURNING t."id", t."lastSeq" - g.n AS base
+), ev AS (
+  INSERT INTO "RunEvent" ("runId", "seq", "type", "payload", "createdAt")
+  SELECT e.run, r.base + e.k, e.type, COALESCE(e.payload, 'null'::jsonb), ${AT}
+  FROM json_to_recordset($2::json) AS e(run text, k int, type text, payload jsonb) JOIN r ON r."id" = e.run
+)${opts.steps ? STEPS : ''}
+SELECT r."id", r.base, ${AT} AS at FROM r`;
+}
+
+// SKIP LOCKED: concurrent claimers pass over each other's candidates instead of queueing.
+// The CTE runs once, so exactly the rows it locked are leased; a row another claimer leased
+// after this statement's snapshot is re-checked against the lease condition when locked.
+export const CLAIM_SQL = `WITH c AS (
+  SELECT "id" FROM "Run" WHERE "status" = ANY($2::text[]) AND ("leaseUntil" IS NULL OR "leaseUntil" <= ${NOW})
+  ORDER BY "createdAt" LIMIT $3 FOR UPDATE SKIP LOCKED
+)
+UPDATE "Run" AS t SET "leaseOwner" = $1, "leaseUntil" = ${NOW} + $4::float8 * interval '1 millisecond'
+FROM c WHERE t."id" = c."id" RETURNING t."id"`;
+
+export const RENEW_SQL = `UPDATE "Run" SET "leaseUntil" = ${NOW} + $3::float8 * interval '1 millisecond'
+WHERE "id" = ANY($2::text[]) AND "leaseOwner" = $1 AND "leaseUntil" > ${NOW} RETURNING "id"`;
+
+export const RELEASE_SQL = `UPDATE "Run" SET "leaseOwner" = NULL, "leaseUntil" = NULL WHERE "id" = $1 AND "leaseOwner" = $2`;
+
+export const READ_SQL = `SELECT "seq", "type", "payload", "createdAt" FROM "RunEvent" WHERE "runId" = $1 AND "seq" > $2 ORDER BY "seq" LIMIT $3`;

@@ -1,0 +1,218 @@
+// Runs on this server: starting them, executing them durably, recovering them after a crash.
+//
+// A process executes a run only while it holds the run's lease (Run.leaseOwner/leaseUntil),
+// renewed by a heartbeat; every journal append is fenced by that lease (journal-store.ts), so a
+// process that stalled past its lease cannot commit anything. Runs whose lease is free or
+// expired — after a crash or restart — are claimed by the recovery loop, rebuilt from their
+// journal and continued (engine/run/scheduler.ts `recover`).
+import { EventEmitter } from 'node:events';
+import os from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { ConflictError, NotFoundError, ValidationError } from '../../engine/errors.ts';
+import type { NodeRegistry, NodeRunner } from '../../engine/nodes/define-node.ts';
+import { runEventSchema, type RunEvent } from '../../engine/run/events.ts';
+import { RunExecutor, type StepInvocation } from '../../engine/run/executor.ts';
+import { buildPlan, PlanError, type RunPlan } from '../../engine/run/plan.ts';
+import { fold } from '../../engine/run/reducer.ts';
+import { loadWorkflowYaml } from '../../engine/workflow/load.ts';
+import { coerceInputs, inputsSchema } from '../../engine/workflow/inputs.ts';
+import type { Db } from '../db/client.ts';
+import type { Logger } from '../logger.ts';
+import { rowChanges } from './event-rows.ts';
+import type { AppendedEvent, JournalStore } from './journal-types.ts';
+
+export interface RunServiceOptions {
+  db: Db;
+  journal: JournalStore;
+  registry: NodeRegistry;
+  runners: Iterable<NodeRunner>;
+  log: Logger;
+  leaseMs?: number;
+  /** How often to look for runs to recover. */
+  recoverEveryMs?: number;
+  maxParallelPerRun?: number;
+}
+
+/** Published for every journaled event, after it is durable. */
+export interface PublishedEvent { runId: string; seq: number; type: string; payload: unknown; at: string }
+
+const ACTIVE_STATUSES = ['queued', 'running', 'paused', 'cancelling'];
+
+export function createRunService(opts: RunServiceOptions) {
+  const owner = `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const leaseMs = opts.leaseMs ?? 30_000;
+  const runners = new Map([...opts.runners].map((r) => [r.definition.type, r]));
+  const bus = new EventEmitter();
+  bus.setMaxListeners(0);
+  const active = new Map<string, RunExecutor>();
+  const log = opts.log;
+  let heartbeat: NodeJS.Timeout | undefined;
+  let recovery: NodeJS.Timeout | undefined;
+  let closed = false;
+
+  function publish(events: AppendedEvent[]): void {
+    for (const e of events) bus.emit('event', { runId: e.runId, seq: e.seq, type: e.type, payload: e.payload, at: e.at.toISOString() } satisfies PublishedEvent);
+  }
+
+  async function append(runId: string, events: RunEvent[]): Promise<void> {
+    const appended = await opts.journal.append({ runId, owner, events: events.map((e) => ({ type: e.type, payload: e })), ...rowChanges(events, new Date()) });
+    publish(appended);
+  }
+
+  async function invoke(runId: string, inv: StepInvocation): Promise<unknown> {
+    const runner = runners.get(inv.node.def.type);
+    if (!runner) throw { code: 'NO_RUNNER', message: `Node type "${inv.node.def.type}" cannot run on this server (it has no run.ts).`, retryable: false };
+    return runner.run({
+      signal: inv.signal, runId, stepId: inv.node.id, attempt: inv.attempt, idempotencyKey: inv.idempotencyKey,
+      log: (line) => log.debug('step log', { runId, step: inv.node.id, line }),
+    }, inv.config as never, {});
+  }
+
+  async function planFor(versionId: string): Promise<RunPlan> {
+    const version = await opts.db.workflowVersion.findUnique({ where: { id: versionId }, select: { yaml: true } });
+    if (!version) throw new NotFoundError('Version', versionId);
+    const loaded = loadWorkflowYaml(version.yaml, opts.registry);
+    if (!loaded.ok || !loaded.workflow) throw new ValidationError('The workflow version no longer validates with the installed node types.', { diagnostics: loaded.diagnostics });
+    return buildPlan(loaded.workflow, opts.registry);
+  }
+
+  function execute(runId: string, plan: RunPlan, events: RunEvent[], recovering: boolean, number: number): void {
+    const executor = new RunExecutor(plan, fold(events), {
+      runId,
+      journal: { append: (e) => append(runId, e) },
+      invoke: (inv) => invoke(runId, inv),
+      maxParallel: opts.maxParallelPerRun,
+      base: { run: { id: runId, number, workflow: plan.workflow.id } },
+    });
+    active.set(runId, executor);
+    executor.start({ recovering }).then(
+      async (state) => {
+        active.delete(runId);
+        log.info('run finished', { runId, status: state.status });
+        await opts.journal.release(owner, runId).catch(() => undefined);
+      },
+      (err: unknown) => {
+        active.delete(runId);
+        if (!closed) log.warn('run abandoned by this process', { runId, error: err });
+      },
+    );
+  }
+
+  async function recover(): Promise<void> {
+    if (closed) return;
+    const claimed = await opts.journal.claim(owner, { statuses: ACTIVE_STATUSES, limit: 50, leaseMs });
+    for (const runId of claimed) {
+      if (active.has(runId)) continue;
+      try {
+        const run = await opts.db.run.findUnique({ where: { id: runId }, select: { versionId: true, number: true } });
+        if (!run) continue;
+        const events = (await opts.journal.read(runId)).map((e) => runEventSchema.parse(e.payload));
+        log.info('recovering run', { runId, events: events.length });
+        execute(runId, await planFor(run.versionId), events, true, run.number);
+      } catch (err) {
+        log.error('could not recover run', { runId, error: err });
+      }
+    }
+  }
+
+  async function renew(): Promise<void> {
+    const held = [...active.keys()];
+    if (!held.length) return;
+    for (const lost of await opts.journal.renew(owner, held, leaseMs)) {
+      log.warn('lost the lease on a run; another process will continue it', { runId: lost });
+      active.get(lost)?.abandon(new Error('lease lost'));
+      active.delete(lost);
+    }
+  }
+
+  function control(runId: string): RunExecutor {
+    const executor = active.get(runId);
+    if (!executor) throw new ConflictError(`Run ${runId} is not running on this server (it has finished, or another process executes it).`, { runId });
+    return executor;
+  }
+
+  return {
+    owner,
+    bus,
+
+    /** Begins recovering unfinished runs and renewing leases. */
+    startBackground(): void {
+      const tick = () => { recover().catch((err: unknown) => log.error('recovery failed', { error: err })); };
+      tick();
+      recovery = setInterval(tick, opts.recoverEveryMs ?? Math.max(1000, leaseMs / 2));
+      heartbeat = setInterval(() => { renew().catch((err: unknown) => log.error('lease renewal failed', { error: err })); }, Math.max(250, leaseMs / 3));
+      recovery.unref();
+      heartbeat.unref();
+    },
+
+    async start(input: { workflowId: string; version?: number; inputs?: Record<string, unknown>; trigger?: string; startedById?: string }) {
+      const version = await opts.db.workflowVersion.findFirst({
+        where: { workflowId: input.workflowId, ...(input.version ? { number: input.version } : {}) },
+        orderBy: { number: 'desc' },
+      });
+      if (!version) {
+        throw input.version
+          ? new NotFoundError('Version', `${input.workflowId}@${input.version}`)
+          : new ValidationError(`Workflow "${input.workflowId}" has no published version yet: publish it, then run it.`, { workflowId: input.workflowId });
+      }
+      let plan: RunPlan;
+      try { plan = await planFor(version.id); } catch (err) {
+        if (err instanceof PlanError) throw new ValidationError(err.message, { workflowId: input.workflowId });
+        throw err;
+      }
+      const parsed = inputsSchema(plan.workflow).safeParse(coerceInputs(plan.workflow, input.inputs ?? {}));
+      if (!parsed.success) {
+        const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(inputs)'}: ${i.message}`);
+        throw new ValidationError(`The run's inputs are not valid: ${problems.join('; ')}`, { issues: parsed.error.issues.map((i) => ({ path: i.path, message: i.message })) });
+      }
+      const inputs = parsed.data as Record<string, unknown>;
+      for (let tries = 0; ; tries++) {
+        const last = await opts.db.run.findFirst({ where: { workflowId: input.workflowId }, orderBy: { number: 'desc' }, select: { number: true } });
+        try {
+          const run = await opts.db.run.create({
+            data: {
+              workflowId: input.workflowId, versionId: version.id, number: (last?.number ?? 0) + 1, status: 'queued', inputs: inputs as never, // plain JSON, checked by the inputs schema
+              trigger: input.trigger ?? 'manual', startedById: input.startedById, leaseOwner: owner, leaseUntil: new Date(Date.now() + leaseMs),
+            },
+            select: { id: true, number: true },
+          });
+          const created: RunEvent = { type: 'run.created', versionId: version.id, inputs, vars: {} };
+          await append(run.id, [created]);
+          execute(run.id, plan, [created], false, run.number);
+          return { runId: run.id, number: run.number, version: version.number };
+        } catch (err) {
+          // Two runs of one workflow started at the same moment took the same number.
+          if ((err as { code?: string }).code !== 'P2002' || tries > 5) throw err;
+        }
+      }
+    },
+
+    pause: (runId: string, by?: string) => control(runId).pause(by),
+    resume: (runId: string, by?: string) => control(runId).resume(by),
+    cancel: (runId: string, by?: string, reason?: string) => control(runId).cancel(by, reason),
+
+    /** Resolves when the run is over (or no longer executed here). */
+    async waitFor(runId: string) {
+      const executor = active.get(runId);
+      if (executor) await executor.finished.catch(() => undefined);
+      return opts.db.run.findUnique({ where: { id: runId }, select: { status: true } });
+    },
+
+    isActive: (runId: string) => active.has(runId),
+
+    async close(): Promise<void> {
+      closed = true;
+      if (heartbeat) clearInterval(heartbeat);
+      if (recovery) clearInterval(recovery);
+      // Running steps are aborted; the runs stay unfinished in the journal and are recovered
+      // (their in-flight steps run again) by whichever process starts next.
+      for (const [runId, executor] of active) {
+        executor.abandon(new Error('server shutting down'));
+        await opts.journal.release(owner, runId).catch(() => undefined);
+      }
+      active.clear();
+    },
+  };
+}
+
+export type RunService = ReturnType<typeof createRunService>;

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { NotFoundError } from '../../../engine/errors.ts';
+import { workflowIdSchema } from '../../../engine/format/schema.ts';
+import { publicProcedure, router } from '../init.ts';
+
+const runId = z.string().min(1).max(64);
+
+export const runsRouter = router({
+  /** Runs the latest published version (or `version`) with the given inputs. */
+  start: publicProcedure
+    .input(z.object({ workflowId: workflowIdSchema, version: z.number().int().min(1).optional(), inputs: z.record(z.string(), z.unknown()).default({}) }))
+    .mutation(({ ctx, input }) => ctx.runs.start({ workflowId: input.workflowId, version: input.version, inputs: input.inputs })),
+
+  list: publicProcedure
+    .input(z.object({ workflowId: workflowIdSchema, limit: z.number().int().min(1).max(200).default(50) }))
+    .query(async ({ ctx, input }) => {
+      const rows = await ctx.db.run.findMany({
+        where: { workflowId: input.workflowId }, orderBy: { number: 'desc' }, take: input.limit,
+        select: { id: true, number: true, status: true, trigger: true, createdAt: true, startedAt: true, finishedAt: true, version: { select: { number: true } } },
+      });
+      return rows.map(({ version, ...r }) => ({ ...r, version: version.number, createdAt: r.createdAt.toISOString(), startedAt: r.startedAt?.toISOString() ?? null, finishedAt: r.finishedAt?.toISOString() ?? null }));
+    }),
+
+  get: publicProcedure.input(z.object({ runId })).query(async ({ ctx, input }) => {
+    const run = await ctx.db.run.findUnique({ where: { id: input.runId }, include: { steps: { orderBy: { startedAt: 'asc' } }, version: { select: { number: true } } } });
+    if (!run) throw new NotFoundError('Run', input.runId);
+    const iso = (d: Date | null) => d?.toISOString() ?? null;
+    return {
+      id: run.id, workflowId: run.workflowId, number: run.number, version: run.version.number, status: run.status, inputs: run.inputs,
+      outputs: run.outputs, error: run.error, lastSeq: run.lastSeq, createdAt: iso(run.createdAt), startedAt: iso(run.startedAt), finishedAt: iso(run.finishedAt),
+      steps: run.steps.map((s) => ({ stepId: s.stepId, iteration: s.iteration, status: s.status, attempt: s.attempt, output: s.output, error: s.error, startedAt: iso(s.startedAt), finishedAt: iso(s.finishedAt) })),
+    };
+  }),
+
+  /** The journal from a sequence number on: what a reconnecting client missed. */
+  events: publicProcedure
+    .input(z.object({ runId, afterSeq: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(500) }))
+    .query(async ({ ctx, input }) => (await ctx.journal.read(input.runId, input.afterSeq, input.limit)).map((e) => ({ seq: e.seq, type: e.type, payload: e.payload, at: e.at.toISOString() }))),
+
+  pause: publicProcedure.input(z.object({ runId })).mutation(async ({ ctx, input }) => { await ctx.runs.pause(input.runId); return { runId: input.runId }; }),
+  resume: publicProcedure.input(z.object({ runId })).mutation(async ({ ctx, input }) => { await ctx.runs.resume(input.runId); return { runId: input.runId }; }),
+  cancel: publicProcedure
+    .input(z.object({ runId, reason: z.string().max(500).optional() }))
+    .mutation(async ({ ctx, input }) => { await ctx.runs.cancel(input.runId, undefined, input.reason); return { runId: input.runId }; }),
+});

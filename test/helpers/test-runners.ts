@@ -1,0 +1,23 @@
+// Runners for the test node types (test/helpers/test-nodes.ts), for servers started in tests.
+// Every attempt is written to a ledger, so tests can prove what ran and how often.
+import { defineRunner, type NodeRunner } from '../../engine/nodes/define-node.ts';
+import { echoNode, failNode, waitNode } from './test-nodes.ts';
+
+export interface Ledger { entries: { runId: string; step: string; attempt: number }[] }
+
+export function testRunners(ledger: Ledger = { entries: [] }, gates = new Map<string, () => void>()): NodeRunner[] {
+  const record = (ctx: { runId: string; stepId: string; attempt: number }) => ledger.entries.push({ runId: ctx.runId, step: ctx.stepId, attempt: ctx.attempt });
+  return [
+    defineRunner(echoNode, async (ctx, config) => { record(ctx); return { value: config.value ?? null }; }),
+    defineRunner(failNode, async (ctx, config) => {
+      record(ctx);
+      if (ctx.attempt <= config.times) throw { code: 'BOOM', message: `failed on attempt ${ctx.attempt}`, retryable: config.retryable };
+      return { ok: true };
+    }),
+    defineRunner(waitNode, (ctx) => new Promise((resolve, reject) => {
+      record(ctx);
+      gates.set(`${ctx.runId}:${ctx.stepId}`, () => resolve({ released: true }));
+      ctx.signal.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { code: 'ABORTED' })), { once: true });
+    })),
+  ];
+}
