@@ -20,7 +20,8 @@ const json = z.unknown();
 
 export const runEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('run.created'), versionId: z.string(), inputs: z.record(z.string(), json), vars: z.record(z.string(), json).default({}) }),
-  z.object({ type: z.literal('run.started') }),
+  z.object({ type: z.literal('run.started'), deadline: z.string().optional() }),
+  z.object({ type: z.literal('run.compensating'), step: z.string(), error: errorJson }),
   z.object({ type: z.literal('run.paused'), by: z.string().optional() }),
   z.object({ type: z.literal('run.resumed'), by: z.string().optional() }),
   z.object({ type: z.literal('run.cancel_requested'), by: z.string().optional(), reason: z.string().optional() }),
@@ -34,6 +35,9 @@ export const runEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('step.skipped'), ...at, reason: z.enum(['condition', 'branch', 'run_ended']) }),
   z.object({ type: z.literal('step.cancelled'), ...at, reason: z.string().optional() }),
   z.object({ type: z.literal('step.crashed'), ...at, attempt: z.number().int().min(1) }),
+  // A delay or a gate: the step holds until `until` (a gate also until enough decisions).
+  z.object({ type: z.literal('step.waiting'), ...at, until: z.string().optional(), reason: z.enum(['delay', 'gate', 'escalated']) }),
+  z.object({ type: z.literal('gate.decided'), ...at, decision: z.enum(['approve', 'reject']), by: z.string(), comment: z.string().optional(), at: z.string() }),
 ]);
 
 export type RunEvent = z.infer<typeof runEventSchema>;

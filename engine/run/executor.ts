@@ -9,11 +9,12 @@
 // All state changes go through one queue, so decisions never interleave. Timers (retry
 // back-off) only wake the loop; what is due is decided from the journaled state.
 import type { ExpressionContext } from '../expressions/index.ts';
+import { parseDuration } from '../format/duration.ts';
 import { resolveConfig } from './config.ts';
 import type { RunEvent, StepError } from './events.ts';
 import type { PlanNode, RunPlan } from './plan.ts';
 import { fold } from './reducer.ts';
-import { decide, expressionData, recover, stepFinished, type Action, type Decision, type StepResult } from './scheduler.ts';
+import { decide, expressionData, gateDecision, recover, stepFinished, type Action, type Decision, type StepResult } from './scheduler.ts';
 import { stepKey, TERMINAL_RUN, type RunState } from './state.ts';
 
 /** Appends events durably, in order; rejects when the run may no longer be written by us. */
@@ -88,6 +89,14 @@ export class RunExecutor {
   resume(by?: string): Promise<void> { return this.command({ type: 'run.resumed', by }); }
   cancel(by?: string, reason?: string): Promise<void> { return this.command({ type: 'run.cancel_requested', by, reason }); }
 
+  /** Records an approval or rejection; throws GateNotWaitingError when the gate is not waiting. */
+  decideGate(step: string, decision: 'approve' | 'reject', by: string, comment?: string): Promise<void> {
+    return this.enqueue(async () => {
+      await this.commit(gateDecision(this.plan, this.state, { step, decision, by, comment, now: this.now() }));
+      await this.step();
+    });
+  }
+
   private command(event: RunEvent): Promise<void> {
     return this.enqueue(async () => {
       if (TERMINAL_RUN.has(this.state.status)) return;
@@ -148,6 +157,11 @@ export class RunExecutor {
       await this.step();
     });
     const config = resolveConfig(node, expressionData(this.state, this.opts.base));
+    // A step's `timeout` bounds each attempt: the signal aborts (killing its processes) and the
+    // attempt fails with a retryable TIMEOUT.
+    const limit = node.step.timeout ? parseDuration(node.step.timeout) : undefined;
+    let timedOut = false;
+    const timer = limit === undefined ? undefined : setTimeout(() => { timedOut = true; controller.abort(new Error(`timed out after ${node.step.timeout}`)); }, limit);
     void (async () => {
       if (!config.ok) return report({ step: stepId, iteration, attempt, ok: false, error: config.error });
       try {
@@ -157,7 +171,12 @@ export class RunExecutor {
         });
         await report({ step: stepId, iteration, attempt, ok: true, output });
       } catch (err) {
-        await report({ step: stepId, iteration, attempt, ok: false, error: (this.opts.toError ?? defaultToError)(err), aborted: controller.signal.aborted });
+        const error = timedOut
+          ? { code: 'TIMEOUT', message: `Step ${stepId} timed out after ${node.step.timeout}.`, retryable: true }
+          : (this.opts.toError ?? defaultToError)(err);
+        await report({ step: stepId, iteration, attempt, ok: false, error, aborted: controller.signal.aborted && !timedOut });
+      } finally {
+        if (timer) clearTimeout(timer);
       }
     })();
   }

@@ -33,7 +33,7 @@ export function parseNeed(need: string): Need {
 }
 
 /** Control node types whose semantics the scheduler implements (the rest are on the way). */
-export const SCHEDULED_CONTROL_TYPES: ReadonlySet<string> = new Set(['condition', 'parallel', 'join']);
+export const SCHEDULED_CONTROL_TYPES: ReadonlySet<string> = new Set(['condition', 'parallel', 'join', 'delay', 'gate']);
 
 const engineSupports = (def: NodeDefinition) => def.kind === 'action' || SCHEDULED_CONTROL_TYPES.has(def.type);
 

@@ -20,7 +20,8 @@ export function apply(state: RunState, event: RunEvent, seq = state.seq + 1): Ru
   const s = { ...state, seq };
   switch (event.type) {
     case 'run.created': return { ...s, versionId: event.versionId, inputs: event.inputs, vars: event.vars };
-    case 'run.started': return { ...s, status: 'running' };
+    case 'run.started': return { ...s, status: 'running', deadline: event.deadline };
+    case 'run.compensating': return { ...s, status: 'compensating', compensatingFor: { step: event.step, error: event.error } };
     case 'run.paused': return s.status === 'running' ? { ...s, status: 'paused', pausedFrom: 'running' } : s;
     case 'run.resumed': return s.status === 'paused' ? { ...s, status: s.pausedFrom ?? 'running', pausedFrom: undefined } : s;
     case 'run.cancel_requested': return { ...s, status: 'cancelling' };
@@ -30,7 +31,7 @@ export function apply(state: RunState, event: RunEvent, seq = state.seq + 1): Ru
     case 'step.started':
       return updateStep(s, event.step, event.iteration, (st) => ({ ...st, status: 'running', attempt: event.attempt, input: event.input, error: undefined, retryAt: undefined }));
     case 'step.completed':
-      return updateStep(s, event.step, event.iteration, (st) => ({ ...st, status: 'completed', attempt: Math.max(st.attempt, event.attempt), output: event.output, port: event.port, retryAt: undefined }));
+      return updateStep(s, event.step, event.iteration, (st) => ({ ...st, status: 'completed', attempt: Math.max(st.attempt, event.attempt), output: event.output, port: event.port, retryAt: undefined, waitUntil: undefined, completedSeq: seq }));
     case 'step.failed':
       return updateStep(s, event.step, event.iteration, (st) => ({ ...st, status: event.retryAt ? 'retrying' : 'failed', error: event.error, retryAt: event.retryAt }));
     case 'step.skipped':
@@ -39,6 +40,10 @@ export function apply(state: RunState, event: RunEvent, seq = state.seq + 1): Ru
       return updateStep(s, event.step, event.iteration, (st) => ({ ...st, status: 'cancelled', retryAt: undefined }));
     case 'step.crashed':
       return updateStep(s, event.step, event.iteration, (st) => ({ ...st, status: 'crashed' }));
+    case 'step.waiting':
+      return updateStep(s, event.step, event.iteration, (st) => ({ ...st, status: 'waiting', waitUntil: event.until, waitReason: event.reason }));
+    case 'gate.decided':
+      return updateStep(s, event.step, event.iteration, (st) => ({ ...st, decisions: [...(st.decisions ?? []), { decision: event.decision, by: event.by, comment: event.comment, at: event.at }] }));
   }
 }
 

@@ -13,7 +13,8 @@ import type { PlanNode, RunPlan } from './plan.ts';
 import { joinRule, readiness, edgeState } from './readiness.ts';
 import { apply } from './reducer.ts';
 import { retryDelayMs } from './retry.ts';
-import { isTerminalStep, stepKey, TERMINAL_RUN, type RunState } from './state.ts';
+import { parseDuration } from '../format/duration.ts';
+import { isTerminalStep, stepKey, TERMINAL_RUN, type RunState, type RunStatus } from './state.ts';
 
 export type Action =
   | { kind: 'start'; step: string; iteration: string; attempt: number }
@@ -36,6 +37,7 @@ export type StepResult =
   | { step: string; iteration?: string; attempt: number; ok: false; error: StepError; aborted?: boolean };
 
 const CONTROL_INLINE = new Set(['condition', 'parallel', 'join']);
+const WAITING_TYPES = new Set(['delay', 'gate']);
 
 export function expressionData(state: RunState, base: ExpressionContext = {}): ExpressionContext {
   const steps: Record<string, unknown> = {};
@@ -75,9 +77,20 @@ class Builder {
 export function decide(plan: RunPlan, state: RunState, opts: SchedulerOptions): Decision {
   const b = new Builder(state);
   if (TERMINAL_RUN.has(b.state.status)) return b;
-  if (b.state.status === 'created') b.emit({ type: 'run.started' });
+  if (b.state.status === 'created') {
+    const timeout = plan.workflow.timeout ? parseDuration(plan.workflow.timeout) : undefined;
+    b.emit({ type: 'run.started', ...(timeout !== undefined ? { deadline: new Date(opts.now.getTime() + timeout).toISOString() } : {}) });
+  }
   if (b.state.status === 'cancelling') return cancelRemaining(plan, b, 'run cancelled');
-  if (b.state.status === 'paused') return b;
+  if (b.state.deadline && (b.state.status === 'running' || b.state.status === 'paused')) {
+    if (new Date(b.state.deadline).getTime() <= opts.now.getTime()) {
+      failRun(plan, b, { code: 'RUN_TIMEOUT', message: `The run exceeded its timeout of ${plan.workflow.timeout}.`, retryable: false });
+      return dedupeWakes(b);
+    }
+    b.actions.push({ kind: 'wake', at: b.state.deadline });
+  }
+  if (b.state.status === 'compensating') { compensate(plan, b, opts); return dedupeWakes(b); }
+  if (b.state.status === 'paused') return dedupeWakes(b);
 
   const maxParallel = opts.maxParallel ?? Infinity;
   let changed = true;
@@ -87,6 +100,7 @@ export function decide(plan: RunPlan, state: RunState, opts: SchedulerOptions): 
       const node = plan.nodes.get(id)!;
       if (node.isCompensation) continue;
       const s = b.state.steps.get(stepKey(id));
+      if (s?.status === 'waiting') { if (settleWaiting(plan, b, node, opts)) changed = true; continue; }
       if (s?.status === 'retrying') {
         if (new Date(s.retryAt!).getTime() > opts.now.getTime()) { b.actions.push({ kind: 'wake', at: s.retryAt! }); continue; }
         if (running(b.state) >= maxParallel) continue;
@@ -101,6 +115,11 @@ export function decide(plan: RunPlan, state: RunState, opts: SchedulerOptions): 
       if (startStep(plan, b, node, opts, maxParallel)) changed = true;
     }
   }
+  // A gate timing out can cancel the run; a step failing can start compensation: both are
+  // carried on in this same decision, so nothing waits for another wake-up.
+  const after = b.state.status as RunStatus; // re-read: the loop's events may have changed it
+  if (after === 'cancelling') return dedupeWakes(cancelRemaining(plan, b, 'run cancelled'));
+  if (after === 'compensating') compensate(plan, b, opts);
   finishIfDone(plan, b);
   return dedupeWakes(b);
 }
@@ -126,9 +145,75 @@ function startStep(plan: RunPlan, b: Builder, node: PlanNode, opts: SchedulerOpt
     }
     return true;
   }
+  if (WAITING_TYPES.has(node.def.type)) {
+    b.emit({ type: 'step.started', step: id, iteration: '', attempt: 1 });
+    const until = waitingUntil(node, data, opts.now);
+    if (!until.ok) return failNow(plan, b, node, until.error, true);
+    b.emit({ type: 'step.waiting', step: id, iteration: '', until: until.at, reason: node.def.type === 'gate' ? 'gate' : 'delay' });
+    settleWaiting(plan, b, node, opts);
+    return true;
+  }
   if (running(b.state) >= maxParallel) return false;
   b.emit({ type: 'step.started', step: id, iteration: '', attempt: 1 });
   b.actions.push({ kind: 'start', step: id, iteration: '', attempt: 1 });
+  return true;
+}
+
+/** When a delay ends or a gate times out: a duration from now, or a rendered `until` time. */
+function waitingUntil(node: PlanNode, data: ExpressionContext, now: Date): { ok: true; at: string } | { ok: false; error: StepError } {
+  const w = node.step.with ?? {};
+  const duration = typeof w.duration === 'string' ? w.duration : node.def.type === 'gate' && typeof w.timeout === 'string' ? w.timeout : undefined;
+  if (duration) {
+    const ms = parseDuration(duration);
+    if (ms === undefined) return { ok: false, error: exprError(`${duration} is not a duration`, 'INVALID_CONFIG') };
+    return { ok: true, at: new Date(now.getTime() + ms).toISOString() };
+  }
+  const until = typeof w.until === 'string' ? evaluateTemplateValue(w.until, data) : undefined;
+  if (!until?.ok) return { ok: false, error: exprError(until ? until.error.message : 'a delay needs a duration or an until time', 'INVALID_CONFIG') };
+  const at = new Date(String(until.value));
+  if (Number.isNaN(at.getTime())) return { ok: false, error: exprError(`until: "${String(until.value)}" is not a time (use ISO 8601, e.g. 2026-01-31T09:00:00Z)`, 'INVALID_CONFIG') };
+  return { ok: true, at: at.toISOString() };
+}
+
+/**
+ * A waiting delay completes when its time comes. A gate completes `approved` once `quorum`
+ * different people approved, `rejected` at the first rejection; at its timeout it proceeds
+ * (as approved), cancels the run, or escalates once — another timeout for `escalate_to` —
+ * and then cancels. Returns true when the step left the waiting state.
+ */
+function settleWaiting(plan: RunPlan, b: Builder, node: PlanNode, opts: SchedulerOptions): boolean {
+  const s = b.state.steps.get(stepKey(node.id))!;
+  const due = s.waitUntil !== undefined && new Date(s.waitUntil).getTime() <= opts.now.getTime();
+  const complete = (port: string, output: Record<string, unknown>) => {
+    b.emit({ type: 'step.completed', step: node.id, iteration: '', attempt: s.attempt, output, port });
+    return true;
+  };
+  if (node.def.type === 'delay') {
+    if (due) return complete('out', { waitedUntil: s.waitUntil });
+    if (s.waitUntil) b.actions.push({ kind: 'wake', at: s.waitUntil });
+    return false;
+  }
+  const decisions = s.decisions ?? [];
+  const rejection = decisions.find((d) => d.decision === 'reject');
+  if (rejection) return complete('rejected', { decision: 'rejected', by: rejection.by, comment: rejection.comment ?? null, decisions });
+  const approvers = new Set(decisions.filter((d) => d.decision === 'approve').map((d) => d.by));
+  const quorum = typeof node.step.with?.quorum === 'number' ? node.step.with.quorum : 1;
+  if (approvers.size >= quorum) return complete('approved', { decision: 'approved', by: [...approvers], decisions });
+  if (!due) {
+    if (s.waitUntil) b.actions.push({ kind: 'wake', at: s.waitUntil });
+    return false;
+  }
+  const onTimeout = node.step.with?.on_timeout ?? 'cancel';
+  if (onTimeout === 'proceed') return complete('approved', { decision: 'timed_out', decisions });
+  if (onTimeout === 'escalate' && s.waitReason === 'gate') {
+    const until = waitingUntil(node, {}, opts.now);
+    if (until.ok) {
+      b.emit({ type: 'step.waiting', step: node.id, iteration: '', until: until.at, reason: 'escalated' });
+      b.actions.push({ kind: 'wake', at: until.at });
+      return false;
+    }
+  }
+  b.emit({ type: 'run.cancel_requested', reason: `gate ${node.id} timed out without a decision` });
   return true;
 }
 
@@ -166,7 +251,7 @@ function running(state: RunState): number {
   return n;
 }
 
-function cancelRemaining(plan: RunPlan, b: Builder, reason: string): Decision {
+function cancelRemaining(plan: RunPlan, b: Builder, reason: string): Builder {
   for (const id of plan.order) cancelStep(b, id, reason);
   if (running(b.state) === 0) b.emit({ type: 'run.cancelled', reason });
   return b;
@@ -182,15 +267,73 @@ function finishIfDone(plan: RunPlan, b: Builder): void {
 }
 
 function applyFailurePolicy(plan: RunPlan, b: Builder, node: PlanNode, error: StepError): void {
+  if (b.state.status === 'compensating') return; // a failing compensation does not stop the others
   if (node.step.on_failure === 'continue') return;
-  // stop (and, until compensation lands, compensate): the run fails now; running siblings are
-  // aborted, and whatever had not started is skipped.
-  b.emit({ type: 'run.failed', error, step: node.id });
+  if (node.step.on_failure === 'compensate') {
+    b.emit({ type: 'run.compensating', step: node.id, error });
+    stopNormalSteps(plan, b, `step ${node.id} failed; compensating`);
+    return;
+  }
+  failRun(plan, b, error, node.id);
+}
+
+/** The run fails now; running steps are aborted and whatever had not started is skipped. */
+function failRun(plan: RunPlan, b: Builder, error: StepError, step?: string): void {
+  b.emit({ type: 'run.failed', error, ...(step ? { step } : {}) });
+  stopNormalSteps(plan, b, step ? `step ${step} failed` : error.message);
+}
+
+function stopNormalSteps(plan: RunPlan, b: Builder, reason: string): void {
   for (const id of plan.order) {
     const s = b.state.steps.get(stepKey(id));
-    if (s?.status === 'running') b.actions.push({ kind: 'abort', step: id, iteration: '', reason: `step ${node.id} failed` });
-    else if (!isTerminalStep(s) && !plan.nodes.get(id)!.isCompensation) b.emit({ type: 'step.skipped', step: id, iteration: '', reason: 'run_ended' });
+    if (plan.nodes.get(id)!.isCompensation) continue;
+    if (s?.status === 'running') b.actions.push({ kind: 'abort', step: id, iteration: '', reason });
+    else if (!isTerminalStep(s)) b.emit({ type: 'step.skipped', step: id, iteration: '', reason: 'run_ended' });
   }
+}
+
+/**
+ * Saga rollback: once the aborted steps have stopped, the compensations of the completed steps
+ * run one at a time, most recently completed first; then the run fails with the original error.
+ */
+function compensate(plan: RunPlan, b: Builder, opts: SchedulerOptions): void {
+  if ([...b.state.steps.values()].some((s) => s.status === 'running' && !plan.nodes.get(s.step)?.isCompensation)) return;
+  const done = [...b.state.steps.values()]
+    .filter((s) => s.status === 'completed' && plan.nodes.get(s.step)?.step.compensate)
+    .sort((x, y) => (y.completedSeq ?? 0) - (x.completedSeq ?? 0));
+  for (const s of done) {
+    const id = plan.nodes.get(s.step)!.step.compensate!;
+    const c = b.state.steps.get(stepKey(id));
+    if (c?.status === 'running' || c?.status === 'retrying') {
+      if (c.status === 'retrying' && new Date(c.retryAt!).getTime() <= opts.now.getTime()) {
+        b.emit({ type: 'step.started', step: id, iteration: '', attempt: c.attempt + 1 });
+        b.actions.push({ kind: 'start', step: id, iteration: '', attempt: c.attempt + 1 });
+      } else if (c.status === 'retrying') b.actions.push({ kind: 'wake', at: c.retryAt! });
+      return;
+    }
+    if (isTerminalStep(c)) continue;
+    b.emit({ type: 'step.started', step: id, iteration: '', attempt: 1 });
+    b.actions.push({ kind: 'start', step: id, iteration: '', attempt: 1 });
+    return;
+  }
+  const cause = b.state.compensatingFor!;
+  b.emit({ type: 'run.failed', error: cause.error, step: cause.step });
+}
+
+/** Records an approval or rejection of a waiting gate. */
+export function gateDecision(plan: RunPlan, state: RunState, d: { step: string; decision: 'approve' | 'reject'; by: string; comment?: string; now: Date }): Decision {
+  const b = new Builder(state);
+  const s = b.state.steps.get(stepKey(d.step));
+  if (plan.nodes.get(d.step)?.def.type !== 'gate' || s?.status !== 'waiting') {
+    throw new GateNotWaitingError(`Step ${d.step} is not a gate waiting for a decision.`);
+  }
+  if (s.decisions?.some((x) => x.by === d.by && x.decision === d.decision)) return b;
+  b.emit({ type: 'gate.decided', step: d.step, iteration: '', decision: d.decision, by: d.by, ...(d.comment ? { comment: d.comment } : {}), at: d.now.toISOString() });
+  return b;
+}
+
+export class GateNotWaitingError extends Error {
+  override name = 'GateNotWaitingError';
 }
 
 /** The journal entries for a finished attempt. Call decide() afterwards for what follows. */
@@ -212,7 +355,8 @@ export function stepFinished(plan: RunPlan, state: RunState, result: StepResult,
     b.emit({ type: 'step.completed', step: node.id, iteration, attempt: result.attempt, output: outputs.value, port: 'out' });
     return b;
   }
-  if (result.aborted || b.state.status === 'cancelling' || TERMINAL_RUN.has(b.state.status)) {
+  const stopping = b.state.status === 'cancelling' || TERMINAL_RUN.has(b.state.status) || (b.state.status === 'compensating' && !node.isCompensation);
+  if (result.aborted || stopping) {
     b.emit({ type: 'step.cancelled', step: node.id, iteration, reason: result.error.message });
     return b;
   }
@@ -244,7 +388,7 @@ function declaredOutputs(node: PlanNode, raw: unknown, state: RunState, opts: Sc
   return { ok: true, value };
 }
 
-function dedupeWakes(b: Builder): Decision {
+function dedupeWakes(b: Decision): Decision {
   const wakes = b.actions.filter((a): a is Extract<Action, { kind: 'wake' }> => a.kind === 'wake');
   if (wakes.length <= 1) return b;
   const earliest = wakes.reduce((m, w) => (w.at < m.at ? w : m));

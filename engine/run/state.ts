@@ -1,7 +1,7 @@
 // Run and step state, as folded from the journal (./reducer.ts).
 //
 // Step states and transitions:
-//   pending ──ready──► running ──► completed
+//   pending ──ready──► running ──► completed          (delay, gate: running ─► waiting ─► completed)
 //      │                 │  └───► failed ──(retryAt set)──► retrying ──due──► running (attempt + 1)
 //      │                 │                └─(final)────────► failed
 //      │                 └──(process died, at_most_once)──► crashed
@@ -11,8 +11,8 @@
 // A cancel request keeps the run "cancelling" until no step is running.
 import type { StepError } from './events.ts';
 
-export type StepStatus = 'pending' | 'running' | 'retrying' | 'completed' | 'failed' | 'skipped' | 'cancelled' | 'crashed';
-export type RunStatus = 'created' | 'running' | 'paused' | 'cancelling' | 'completed' | 'failed' | 'cancelled';
+export type StepStatus = 'pending' | 'running' | 'waiting' | 'retrying' | 'completed' | 'failed' | 'skipped' | 'cancelled' | 'crashed';
+export type RunStatus = 'created' | 'running' | 'paused' | 'cancelling' | 'compensating' | 'completed' | 'failed' | 'cancelled';
 
 export const TERMINAL_STEP: ReadonlySet<StepStatus> = new Set(['completed', 'failed', 'skipped', 'cancelled', 'crashed']);
 export const TERMINAL_RUN: ReadonlySet<RunStatus> = new Set(['completed', 'failed', 'cancelled']);
@@ -31,6 +31,13 @@ export interface StepState {
   /** When a retrying step is due to start again (ISO). */
   retryAt?: string;
   skipReason?: string;
+  /** A waiting delay or gate holds until this time (ISO); a gate escalates or times out then. */
+  waitUntil?: string;
+  waitReason?: 'delay' | 'gate' | 'escalated';
+  /** Gate decisions, in order. */
+  decisions?: { decision: 'approve' | 'reject'; by: string; comment?: string; at: string }[];
+  /** Journal position of completion: compensations run in reverse of it. */
+  completedSeq?: number;
 }
 
 export interface RunState {
@@ -42,6 +49,10 @@ export interface RunState {
   pausedFrom?: RunStatus;
   outputs?: Record<string, unknown>;
   error?: StepError;
+  /** When the run times out (ISO), from the workflow's `timeout`. */
+  deadline?: string;
+  /** The failure that started compensation; the run fails with it once compensations end. */
+  compensatingFor?: { step: string; error: StepError };
   /** Keyed by stepKey(step, iteration). */
   steps: Map<string, StepState>;
   /** Number of the last event folded in. */

@@ -8,6 +8,7 @@ const RUN_STATUS: Partial<Record<RunEvent['type'], string>> = {
   'run.paused': 'paused',
   'run.resumed': 'running',
   'run.cancel_requested': 'cancelling',
+  'run.compensating': 'compensating',
   'run.completed': 'completed',
   'run.failed': 'failed',
   'run.cancelled': 'cancelled',
@@ -37,6 +38,7 @@ export function rowChanges(events: RunEvent[], now: Date): { run?: RunRowChange;
       case 'step.skipped': step(e.step, e.iteration, { status: 'skipped', finishedAt: now }); break;
       case 'step.cancelled': step(e.step, e.iteration, { status: 'cancelled', finishedAt: now }); break;
       case 'step.crashed': step(e.step, e.iteration, { status: 'crashed', attempt: e.attempt, finishedAt: now }); break;
+      case 'step.waiting': step(e.step, e.iteration, { status: 'waiting' }); break;
       default: break;
     }
   }

@@ -2,9 +2,13 @@
 // round trip and one commit, with no BEGIN/COMMIT around it): data-modifying CTEs fence,
 // number, journal and apply the row changes together, and the statement is atomic.
 //
-// Inputs are three JSON arrays (groups: one per run; events; steps), expanded by
-// json_to_recordset. Dates travel as ISO text ending in "Z" into timestamp(3) columns:
-// PostgreSQL ignores the zone for timestamp without time zone, which stores UTC as Prisma does.
+// Two families, each in variants that leave out what a batch does not need (run fields,
+// steps), so the common event-only append costs little more than a plain insert:
+// - one run (a sequential writer): the run and owner are scalars, events two arrays;
+// - many runs: JSON arrays (groups, one per run; events; steps) expanded by
+//   json_to_recordset, so one statement text serves any batch size.
+// Dates travel as ISO text ending in "Z" into timestamp(3) columns: PostgreSQL ignores the
+// zone for timestamp without time zone, which stores UTC as Prisma does.
 //
 // Every "now" is the database's clock (clock_timestamp() at UTC), so workers on different
 // machines agree on when a lease expires whatever their own clocks say.
@@ -19,8 +23,8 @@ const RUN_FIELDS = `,
     "startedAt" = CASE WHEN g.m & 8 <> 0 THEN g.started ELSE t."startedAt" END,
     "finishedAt" = CASE WHEN g.m & 16 <> 0 THEN g.finished ELSE t."finishedAt" END`;
 
-const STEPS = `, s AS (
-  SELECT s.* FROM json_to_recordset($3::json) AS s(id text, run text, step text, iter text, m int, status text, attempt int,
+const steps = (param: string) => `, s AS (
+  SELECT s.* FROM json_to_recordset(${param}::json) AS s(id text, run text, step text, iter text, m int, status text, attempt int,
     input jsonb, output jsonb, error jsonb, started timestamp(3), finished timestamp(3)) JOIN r ON r."id" = s.run
 ), su AS (
   UPDATE "RunStep" AS t SET "status" = s.status,
@@ -37,34 +41,51 @@ const STEPS = `, s AS (
   WHERE NOT EXISTS (SELECT 1 FROM "RunStep" AS t WHERE t."runId" = s.run AND t."stepId" = s.step AND t."iteration" = s.iter)
 )`;
 
+export interface AppendShape { oneRun: boolean; runFields: boolean; steps: boolean }
+
+const EVENTS_AND_RESULT = (events: string, shape: AppendShape, stepsParam: string) => `, ev AS (
+  INSERT INTO "RunEvent" ("runId", "seq", "type", "payload", "createdAt")
+  SELECT r."id", r.base + e.k, e.type, COALESCE(e.payload, 'null'::jsonb), ${AT} FROM ${events}
+)${shape.steps ? steps(stepsParam) : ''}
+SELECT r."id", r.base, ${AT} AS at FROM r`;
+
 /**
- * The append statement; parts a batch does not need are left out (the common event-only
- * batch then costs little more than a plain insert). $1 groups, $2 events, $3 steps.
+ * The append statement for a shape of batch.
  *
  * r: the fence. Only runs whose lease the writer still holds are updated: lastSeq moves by
- *    the group's event count (the row lock taken here serialises writers of one run, and a
+ *    the run's event count (the row lock taken here serialises writers of one run, and a
  *    rolled-back statement takes its numbers back, so seq stays dense), and the run's fields
- *    change as the mask says.
+ *    change as the mask says. It returns the fenced-in runs and their old lastSeq.
  * ev, su, si: events and steps join r, so a fenced-out run gets neither. su updates steps
  *    that existed before the statement; si inserts the others (all CTEs see the same
  *    snapshot, so each step lands in exactly one of the two).
+ *
+ * One run: $1 run, $2 owner, $3 event types (text[]), $4 payloads (jsonb[]), then
+ *   [$5 mask, $6 status, $7 outputs, $8 error, $9 startedAt, $10 finishedAt], then steps (JSON).
+ * Many runs: $1 groups, $2 events, $3 steps (JSON arrays).
  */
-export function appendSql(opts: { runFields: boolean; steps: boolean }): string {
-  const g = opts.runFields
+export function appendSql(shape: AppendShape): string {
+  if (shape.oneRun) {
+    const n = 'cardinality($3::text[])';
+    const g = shape.runFields
+      ? `\n  FROM (SELECT $5::int AS m, $6::text AS status, $7::jsonb AS outputs, $8::jsonb AS error, $9::timestamp(3) AS started, $10::timestamp(3) AS finished) AS g`
+      : '';
+    return `WITH r AS (
+  UPDATE "Run" AS t SET "lastSeq" = t."lastSeq" + ${n}${shape.runFields ? RUN_FIELDS : ''}${g}
+  WHERE t."id" = $1 AND t."leaseOwner" = $2 AND t."leaseUntil" > ${NOW}
+  RETURNING t."id", t."lastSeq" - ${n} AS base
+)${EVENTS_AND_RESULT('r, unnest($3::text[], $4::jsonb[]) WITH ORDINALITY AS e(type, payload, k)', shape, shape.runFields ? '$11' : '$5')}`;
+  }
+  const g = shape.runFields
     ? 'run text, owner text, n int, m int, status text, outputs jsonb, error jsonb, started timestamp(3), finished timestamp(3)'
     : 'run text, owner text, n int';
   return `WITH g AS (
   SELECT * FROM json_to_recordset($1::json) AS g(${g})
 ), r AS (
-  UPDATE "Run" AS t SET "lastSeq" = t."lastSeq" + g.n${opts.runFields ? RUN_FIELDS : ''}
+  UPDATE "Run" AS t SET "lastSeq" = t."lastSeq" + g.n${shape.runFields ? RUN_FIELDS : ''}
   FROM g WHERE t."id" = g.run AND t."leaseOwner" = g.owner AND t."leaseUntil" > ${NOW}
   RETURNING t."id", t."lastSeq" - g.n AS base
-), ev AS (
-  INSERT INTO "RunEvent" ("runId", "seq", "type", "payload", "createdAt")
-  SELECT e.run, r.base + e.k, e.type, COALESCE(e.payload, 'null'::jsonb), ${AT}
-  FROM json_to_recordset($2::json) AS e(run text, k int, type text, payload jsonb) JOIN r ON r."id" = e.run
-)${opts.steps ? STEPS : ''}
-SELECT r."id", r.base, ${AT} AS at FROM r`;
+)${EVENTS_AND_RESULT(`json_to_recordset($2::json) AS e(run text, k int, type text, payload jsonb) JOIN r ON r."id" = e.run`, shape, '$3')}`;
 }
 
 // SKIP LOCKED: concurrent claimers pass over each other's candidates instead of queueing.

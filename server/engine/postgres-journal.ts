@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { GroupCommit, type Pending } from './group-commit.ts';
 import { encodeWrite, mergeRun, mergeStep, type EncodedStep, type EncodedWrite } from './journal-encode.ts';
 import { LeaseLostError, type AppendedEvent, type JournalStore, type JournalStoreOptions } from './journal-types.ts';
-import { appendSql, CLAIM_SQL, READ_SQL, RELEASE_SQL, RENEW_SQL } from './postgres-journal-sql.ts';
+import { appendSql, type AppendShape, CLAIM_SQL, READ_SQL, RELEASE_SQL, RENEW_SQL } from './postgres-journal-sql.ts';
 
 type Entry = Pending<EncodedWrite, AppendedEvent[]>;
 
@@ -30,22 +30,26 @@ const types = {
 };
 
 /** Prepared once per connection, per shape of batch. */
-const STATEMENTS = [false, true].flatMap((runFields) => [false, true].map((steps) =>
-  ({ runFields, steps, name: `journal-append-${Number(runFields)}${Number(steps)}`, text: appendSql({ runFields, steps }) })));
+const statements = new Map<string, { name: string; text: string }>();
+function statement(shape: AppendShape): { name: string; text: string } {
+  const key = `${Number(shape.oneRun)}${Number(shape.runFields)}${Number(shape.steps)}`;
+  let st = statements.get(key);
+  if (!st) statements.set(key, st = { name: `journal-append-${key}`, text: appendSql(shape) });
+  return st;
+}
 
-/** The statement for a chunk of writes (one owner per run) and its JSON inputs. */
-function buildChunk(chunk: Entry[]): { name: string; text: string; values: string[] } {
-  const groups = new Map<string, { owner: string; n: number; run: EncodedWrite['run'] }>();
-  const events: string[] = [];
+interface Group { owner: string; types: string[]; payloads: string[]; run: EncodedWrite['run'] }
+
+/** The statement for a chunk of writes (one owner per run) and its inputs. */
+function buildChunk(chunk: Entry[]): { name: string; text: string; values: unknown[] } {
+  const groups = new Map<string, Group>();
   const steps = new Map<string, EncodedStep & { run: string }>();
-  let runFields = false;
   for (const { item: w } of chunk) {
     let g = groups.get(w.runId);
-    if (!g) groups.set(w.runId, g = { owner: w.owner, n: 0, run: null });
-    for (let i = 0; i < w.types.length; i++) {
-      events.push(`{"run":${str(w.runId)},"k":${++g.n},"type":${str(w.types[i])},"payload":${w.payloads[i]}}`);
-    }
-    if (w.run) { g.run = g.run ? mergeRun(g.run, w.run) : w.run; runFields = true; }
+    if (!g) groups.set(w.runId, g = { owner: w.owner, types: [], payloads: [], run: null });
+    g.types.push(...w.types);
+    g.payloads.push(...w.payloads);
+    if (w.run) g.run = g.run ? mergeRun(g.run, w.run) : w.run;
     // One statement may touch a row once: later changes to the same step merge into earlier ones.
     for (const st of w.steps) {
       const key = `${w.runId}\u0000${st.stepId}\u0000${st.iteration}`;
@@ -53,17 +57,30 @@ function buildChunk(chunk: Entry[]): { name: string; text: string; values: strin
       steps.set(key, { ...(prev ? mergeStep(prev, st) : st), run: w.runId });
     }
   }
-  const g = [...groups].map(([run, { owner, n, run: c }]) => `{"run":${str(run)},"owner":${str(owner)},"n":${n}` + (c
-    ? `,"m":${c.mask},"status":${str(c.status)},"outputs":${c.outputs ?? 'null'},"error":${c.error ?? 'null'},"started":${str(c.startedAt)},"finished":${str(c.finishedAt)}}`
-    : ',"m":0}'));
-  const s = [...steps.values()].map((st) =>
+  const stepsJson = steps.size === 0 ? undefined : `[${[...steps.values()].map((st) =>
     `{"id":${str(randomUUID())},"run":${str(st.run)},"step":${str(st.stepId)},"iter":${str(st.iteration)},"m":${st.mask},` +
     `"status":${str(st.status)},"attempt":${str(st.attempt)},"input":${st.input ?? 'null'},"output":${st.output ?? 'null'},` +
-    `"error":${st.error ?? 'null'},"started":${str(st.startedAt)},"finished":${str(st.finishedAt)}}`);
-  const { name, text } = STATEMENTS.find((x) => x.runFields === runFields && x.steps === steps.size > 0)!;
-  const values = [`[${g.join(',')}]`, `[${events.join(',')}]`];
-  if (steps.size > 0) values.push(`[${s.join(',')}]`);
-  return { name, text, values };
+    `"error":${st.error ?? 'null'},"started":${str(st.startedAt)},"finished":${str(st.finishedAt)}}`).join(',')}]`;
+  const runFields = [...groups.values()].some((g) => g.run);
+  const shape = { oneRun: groups.size === 1, runFields, steps: stepsJson !== undefined };
+  let values: unknown[];
+  if (shape.oneRun) {
+    const [[runId, g]] = groups as unknown as [[string, Group]];
+    values = [runId, g.owner, g.types, g.payloads];
+    if (g.run) values.push(g.run.mask, g.run.status, g.run.outputs, g.run.error, g.run.startedAt, g.run.finishedAt);
+  } else {
+    const gs: string[] = [];
+    const events: string[] = [];
+    for (const [run, { owner, types, payloads, run: c }] of groups) {
+      gs.push(`{"run":${str(run)},"owner":${str(owner)},"n":${types.length}` + (c
+        ? `,"m":${c.mask},"status":${str(c.status)},"outputs":${c.outputs ?? 'null'},"error":${c.error ?? 'null'},"started":${str(c.startedAt)},"finished":${str(c.finishedAt)}}`
+        : ',"m":0}'));
+      for (let i = 0; i < types.length; i++) events.push(`{"run":${str(run)},"k":${i + 1},"type":${str(types[i])},"payload":${payloads[i]}}`);
+    }
+    values = [`[${gs.join(',')}]`, `[${events.join(',')}]`];
+  }
+  if (stepsJson !== undefined) values.push(stepsJson);
+  return { ...statement(shape), values };
 }
 
 /** Splits a batch, in order, so that no chunk has one run written by two owners. */

@@ -36,7 +36,7 @@ export interface RunServiceOptions {
 /** Published for every journaled event, after it is durable. */
 export interface PublishedEvent { runId: string; seq: number; type: string; payload: unknown; at: string }
 
-const ACTIVE_STATUSES = ['queued', 'running', 'paused', 'cancelling'];
+const ACTIVE_STATUSES = ['queued', 'running', 'paused', 'cancelling', 'compensating'];
 
 export function createRunService(opts: RunServiceOptions) {
   const owner = `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;

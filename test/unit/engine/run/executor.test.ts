@@ -189,6 +189,6 @@ describe('the engine', () => {
 
 describe('planning', () => {
   it('refuses, before anything runs, a workflow with a step type the engine cannot run yet', () => {
-    expect(() => planOf(`steps:\n  - id: ok\n    type: gate\n    with: { message: hi, approvers: ["role:runner"], timeout: 1h }\n`)).toThrow(/cannot run yet/);
+    expect(() => planOf(`steps:\n  - id: later\n    type: subworkflow\n    with: { workflow: other }\n`)).toThrow(/cannot run yet/);
   });
 });

@@ -9,6 +9,7 @@ import { fold } from '../../../../engine/run/reducer.ts';
 import type { RunState } from '../../../../engine/run/state.ts';
 import { loadWorkflowYaml } from '../../../../engine/workflow/load.ts';
 import { testRegistry } from '../../../helpers/test-nodes.ts';
+import { waitFor } from '../../../helpers/wait.ts';
 
 const registry = testRegistry();
 
@@ -84,8 +85,7 @@ export class Harness {
   }
 
   async until(predicate: () => boolean): Promise<void> {
-    for (let i = 0; i < 10_000 && !predicate(); i++) await new Promise((r) => setImmediate(r));
-    expect(predicate()).toBe(true);
+    await waitFor(predicate, { timeoutMs: 5000, intervalMs: 1, what: predicate.toString() });
   }
 
   statusOf(state: RunState): Record<string, string> {
