@@ -90,11 +90,16 @@ export class RunExecutor {
   cancel(by?: string, reason?: string): Promise<void> { return this.command({ type: 'run.cancel_requested', by, reason }); }
 
   /** Records an approval or rejection; throws GateNotWaitingError when the gate is not waiting. */
-  decideGate(step: string, decision: 'approve' | 'reject', by: string, comment?: string): Promise<void> {
-    return this.enqueue(async () => {
-      await this.commit(gateDecision(this.plan, this.state, { step, decision, by, comment, now: this.now() }));
+  async decideGate(step: string, decision: 'approve' | 'reject', by: string, comment?: string): Promise<void> {
+    // A refused decision is the caller's problem, not the run's: it must not stop the queue.
+    let refused: unknown;
+    await this.enqueue(async () => {
+      let d: Decision;
+      try { d = gateDecision(this.plan, this.state, { step, decision, by, comment, now: this.now() }); } catch (err) { refused = err; return; }
+      await this.commit(d);
       await this.step();
     });
+    if (refused) throw refused;
   }
 
   private command(event: RunEvent): Promise<void> {

@@ -13,6 +13,7 @@ import type { NodeRegistry, NodeRunner } from '../../engine/nodes/define-node.ts
 import { runEventSchema, type RunEvent } from '../../engine/run/events.ts';
 import { RunExecutor, type StepInvocation } from '../../engine/run/executor.ts';
 import { buildPlan, PlanError, type RunPlan } from '../../engine/run/plan.ts';
+import { GateNotWaitingError } from '../../engine/run/scheduler.ts';
 import { fold } from '../../engine/run/reducer.ts';
 import { loadWorkflowYaml } from '../../engine/workflow/load.ts';
 import { coerceInputs, inputsSchema } from '../../engine/workflow/inputs.ts';
@@ -184,6 +185,16 @@ export function createRunService(opts: RunServiceOptions) {
           // Two runs of one workflow started at the same moment took the same number.
           if ((err as { code?: string }).code !== 'P2002' || tries > 5) throw err;
         }
+      }
+    },
+
+    /** Approves or rejects a waiting gate. (Who may decide is checked by the caller.) */
+    async decideGate(runId: string, step: string, decision: 'approve' | 'reject', by: string, comment?: string): Promise<void> {
+      try {
+        await control(runId).decideGate(step, decision, by, comment);
+      } catch (err) {
+        if (err instanceof GateNotWaitingError) throw new ConflictError(`${err.message} It may have been decided already, or timed out.`, { runId, step });
+        throw err;
       }
     },
 

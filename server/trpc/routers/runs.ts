@@ -37,6 +37,11 @@ export const runsRouter = router({
     .input(z.object({ runId, afterSeq: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(500) }))
     .query(async ({ ctx, input }) => (await ctx.journal.read(input.runId, input.afterSeq, input.limit)).map((e) => ({ seq: e.seq, type: e.type, payload: e.payload, at: e.at.toISOString() }))),
 
+  /** Approve or reject a waiting gate. `by` names the person until accounts exist. */
+  decide: publicProcedure
+    .input(z.object({ runId, step: z.string().min(1).max(64), decision: z.enum(['approve', 'reject']), by: z.string().trim().min(1).max(200), comment: z.string().max(2000).optional() }))
+    .mutation(async ({ ctx, input }) => { await ctx.runs.decideGate(input.runId, input.step, input.decision, input.by, input.comment); return { runId: input.runId }; }),
+
   pause: publicProcedure.input(z.object({ runId })).mutation(async ({ ctx, input }) => { await ctx.runs.pause(input.runId); return { runId: input.runId }; }),
   resume: publicProcedure.input(z.object({ runId })).mutation(async ({ ctx, input }) => { await ctx.runs.resume(input.runId); return { runId: input.runId }; }),
   cancel: publicProcedure

@@ -119,3 +119,40 @@ describe.each(databaseKinds)('durable runs on %s', (kind) => {
     expect((await db.run.findUnique({ where: { id: run.id } }))?.lastSeq).toBe(0);
   });
 });
+
+describe('gates over tRPC', () => {
+  let server: TestServer;
+  let api: ReturnType<typeof createTRPCClient<AppRouter>>;
+  beforeAll(async () => {
+    server = await startTestServer('sqlite', { registry: testRegistry(), runners: testRunners() });
+    api = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${server.url}/api/trpc` })] });
+    await api.workflows.import.mutate({ yaml: `apiVersion: switchyard/v1\nid: gated\nname: Gated\nsteps:
+  - id: approve
+    type: gate
+    with: { message: ship?, approvers: ["role:runner"], timeout: 1h }
+  - { id: ship, type: echo, needs: [approve.approved] }
+` });
+    await api.versions.publish.mutate({ workflowId: 'gated' });
+  });
+  afterAll(async () => { await server?.stop(); });
+
+  it('waits at the gate until someone approves, recording who and why', async () => {
+    const { runId } = await api.runs.start.mutate({ workflowId: 'gated' });
+    await waitFor(async () => (await api.runs.get.query({ runId })).steps.find((s) => s.stepId === 'approve')?.status === 'waiting', { what: 'gate waiting' });
+    await api.runs.decide.mutate({ runId, step: 'approve', decision: 'approve', by: 'alice@example.com', comment: 'ship it' });
+    await server.app.context.runs.waitFor(runId);
+    const run = await api.runs.get.query({ runId });
+    expect(run.status).toBe('completed');
+    expect(run.steps.find((s) => s.stepId === 'approve')?.output).toMatchObject({ decision: 'approved', by: ['alice@example.com'] });
+    const decided = (await api.runs.events.query({ runId })).find((e) => e.type === 'gate.decided');
+    expect(decided?.payload).toMatchObject({ by: 'alice@example.com', comment: 'ship it', decision: 'approve' });
+  });
+
+  it('refuses a decision on a step that is not a waiting gate', async () => {
+    const { runId } = await api.runs.start.mutate({ workflowId: 'gated' });
+    await waitFor(async () => (await api.runs.get.query({ runId })).steps.some((s) => s.status === 'waiting'), { what: 'gate waiting' });
+    const err = await api.runs.decide.mutate({ runId, step: 'ship', decision: 'approve', by: 'x' }).catch((e: unknown) => e);
+    expect((err as TRPCClientError<AppRouter>).data?.code).toBe('CONFLICT');
+    await api.runs.cancel.mutate({ runId });
+  });
+});
