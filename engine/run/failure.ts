@@ -1,0 +1,96 @@
+// What failure and cancellation do to a run: the on_failure policies (stop, continue,
+// compensate), saga compensation in reverse completion order, cancelling steps and the
+// losing branches of a satisfied join.
+import { Builder, running, type SchedulerOptions } from './decision.ts';
+import type { StepError } from './events.ts';
+import type { PlanNode, RunPlan } from './plan.ts';
+import { edgeState } from './readiness.ts';
+import { isTerminalStep, stepKey } from './state.ts';
+
+export function failNow(plan: RunPlan, b: Builder, node: PlanNode, error: StepError, started = false): boolean {
+  if (!started) b.emit({ type: 'step.started', step: node.id, iteration: '', attempt: 1 });
+  b.emit({ type: 'step.failed', step: node.id, iteration: '', attempt: 1, error });
+  applyFailurePolicy(plan, b, node, error);
+  return true;
+}
+
+/** Branches a satisfied join no longer needs: pending ones are cancelled, running ones aborted. */
+export function cancelLosers(plan: RunPlan, b: Builder, join: PlanNode): void {
+  const losers = new Set(join.needs.filter((n) => edgeState(plan, b.state, n) === 'pending').map((n) => n.from));
+  // Walk up: an unfinished step whose every downstream is a loser only feeds the losers.
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const node of plan.nodes.values()) {
+      if (losers.has(node.id) || isTerminalStep(b.state.steps.get(node.id)) || node.downstream.length === 0) continue;
+      if (node.downstream.every((d) => losers.has(d))) { losers.add(node.id); grew = true; }
+    }
+  }
+  for (const id of losers) cancelStep(b, id, `join ${join.id} was satisfied`);
+}
+
+export function cancelStep(b: Builder, id: string, reason: string): void {
+  const s = b.state.steps.get(stepKey(id));
+  if (s?.status === 'running') b.actions.push({ kind: 'abort', step: id, iteration: '', reason });
+  else if (!isTerminalStep(s)) b.emit({ type: 'step.cancelled', step: id, iteration: '', reason });
+}
+
+export function cancelRemaining(plan: RunPlan, b: Builder, reason: string): Builder {
+  for (const id of plan.order) cancelStep(b, id, reason);
+  if (running(b.state) === 0) b.emit({ type: 'run.cancelled', reason });
+  return b;
+}
+
+export function applyFailurePolicy(plan: RunPlan, b: Builder, node: PlanNode, error: StepError): void {
+  if (b.state.status === 'compensating') return; // a failing compensation does not stop the others
+  if (node.step.on_failure === 'continue') return;
+  if (node.step.on_failure === 'compensate') {
+    b.emit({ type: 'run.compensating', step: node.id, error });
+    stopNormalSteps(plan, b, `step ${node.id} failed; compensating`);
+    return;
+  }
+  failRun(plan, b, error, node.id);
+}
+
+/** The run fails now; running steps are aborted and whatever had not started is skipped. */
+export function failRun(plan: RunPlan, b: Builder, error: StepError, step?: string): void {
+  b.emit({ type: 'run.failed', error, ...(step ? { step } : {}) });
+  stopNormalSteps(plan, b, step ? `step ${step} failed` : error.message);
+}
+
+function stopNormalSteps(plan: RunPlan, b: Builder, reason: string): void {
+  for (const id of plan.order) {
+    const s = b.state.steps.get(stepKey(id));
+    if (plan.nodes.get(id)!.isCompensation) continue;
+    if (s?.status === 'running') b.actions.push({ kind: 'abort', step: id, iteration: '', reason });
+    else if (!isTerminalStep(s)) b.emit({ type: 'step.skipped', step: id, iteration: '', reason: 'run_ended' });
+  }
+}
+
+/**
+ * Saga rollback: once the aborted steps have stopped, the compensations of the completed steps
+ * run one at a time, most recently completed first; then the run fails with the original error.
+ */
+export function compensate(plan: RunPlan, b: Builder, opts: SchedulerOptions): void {
+  if ([...b.state.steps.values()].some((s) => s.status === 'running' && !plan.nodes.get(s.step)?.isCompensation)) return;
+  const done = [...b.state.steps.values()]
+    .filter((s) => s.status === 'completed' && plan.nodes.get(s.step)?.step.compensate)
+    .sort((x, y) => (y.completedSeq ?? 0) - (x.completedSeq ?? 0));
+  for (const s of done) {
+    const id = plan.nodes.get(s.step)!.step.compensate!;
+    const c = b.state.steps.get(stepKey(id));
+    if (c?.status === 'running' || c?.status === 'retrying') {
+      if (c.status === 'retrying' && new Date(c.retryAt!).getTime() <= opts.now.getTime()) {
+        b.emit({ type: 'step.started', step: id, iteration: '', attempt: c.attempt + 1 });
+        b.actions.push({ kind: 'start', step: id, iteration: '', attempt: c.attempt + 1 });
+      } else if (c.status === 'retrying') b.actions.push({ kind: 'wake', at: c.retryAt! });
+      return;
+    }
+    if (isTerminalStep(c)) continue;
+    b.emit({ type: 'step.started', step: id, iteration: '', attempt: 1 });
+    b.actions.push({ kind: 'start', step: id, iteration: '', attempt: 1 });
+    return;
+  }
+  const cause = b.state.compensatingFor!;
+  b.emit({ type: 'run.failed', error: cause.error, step: cause.step });
+}

@@ -1,0 +1,61 @@
+// A finished attempt becomes journal entries: completed (with its declared outputs), retrying
+// (with its due time) or failed — and, when final, whatever its failure policy says.
+import { evaluateTemplateValue, renderTemplate } from '../expressions/index.ts';
+import { Builder, exprError, expressionData, isRecord, type Decision, type SchedulerOptions, type StepResult } from './decision.ts';
+import type { StepError } from './events.ts';
+import { applyFailurePolicy } from './failure.ts';
+import type { PlanNode, RunPlan } from './plan.ts';
+import { retryDelayMs } from './retry.ts';
+import { stepKey, TERMINAL_RUN, type RunState } from './state.ts';
+
+/** The journal entries for a finished attempt. Call decide() afterwards for what follows. */
+export function stepFinished(plan: RunPlan, state: RunState, result: StepResult, opts: SchedulerOptions): Decision {
+  const b = new Builder(state);
+  const iteration = result.iteration ?? '';
+  const node = plan.nodes.get(result.step);
+  const current = b.state.steps.get(stepKey(result.step, iteration));
+  // A late report for an attempt that is no longer the live one changes nothing.
+  if (!node || current?.status !== 'running' || current.attempt !== result.attempt) return b;
+
+  if (result.ok) {
+    const outputs = declaredOutputs(node, result.output, b.state, opts);
+    if (!outputs.ok) {
+      b.emit({ type: 'step.failed', step: node.id, iteration, attempt: result.attempt, error: outputs.error });
+      applyFailurePolicy(plan, b, node, outputs.error);
+      return b;
+    }
+    b.emit({ type: 'step.completed', step: node.id, iteration, attempt: result.attempt, output: outputs.value, port: 'out' });
+    return b;
+  }
+  const stopping = b.state.status === 'cancelling' || TERMINAL_RUN.has(b.state.status) || (b.state.status === 'compensating' && !node.isCompensation);
+  if (result.aborted || stopping) {
+    b.emit({ type: 'step.cancelled', step: node.id, iteration, reason: result.error.message });
+    return b;
+  }
+  const delay = result.error.retryable ? retryDelayMs(node.step.retry, result.attempt, opts.random) : undefined;
+  if (delay !== undefined) {
+    const retryAt = new Date(opts.now.getTime() + delay).toISOString();
+    b.emit({ type: 'step.failed', step: node.id, iteration, attempt: result.attempt, error: result.error, retryAt });
+    b.actions.push({ kind: 'wake', at: retryAt });
+    return b;
+  }
+  b.emit({ type: 'step.failed', step: node.id, iteration, attempt: result.attempt, error: result.error });
+  applyFailurePolicy(plan, b, node, result.error);
+  return b;
+}
+
+/** `outputs:` templates over the step's own result (readable as steps.<self>.outputs). */
+function declaredOutputs(node: PlanNode, raw: unknown, state: RunState, opts: SchedulerOptions): { ok: true; value: unknown } | { ok: false; error: StepError } {
+  const templates = node.step.outputs;
+  if (!templates) return { ok: true, value: raw };
+  const data = expressionData(state, opts.base);
+  const steps = { ...(data.steps as Record<string, unknown>), [node.id]: { status: 'completed', outputs: isRecord(raw) ? raw : {} } };
+  const ctx = { ...data, steps };
+  const value: Record<string, unknown> = isRecord(raw) ? { ...raw } : {};
+  for (const [name, template] of Object.entries(templates)) {
+    const r = template.includes('${{') ? evaluateTemplateValue(template, ctx) : renderTemplate(template, ctx);
+    if (!r.ok) return { ok: false, error: exprError(`outputs.${name}: ${r.error.message}`, r.error.code) };
+    value[name] = r.value;
+  }
+  return { ok: true, value };
+}
