@@ -6,4 +6,5 @@ import { yjsBench } from './yjs.ts';
 const ops = Number(process.env.BENCH_OPS ?? 2000);
 console.log(`# Switchyard benchmarks — node ${process.version}, ${new Date().toISOString()}`);
 await journalAppendBench(ops);
+await (await import('./journal-store.ts')).journalStoreBench(ops);
 await yjsBench();

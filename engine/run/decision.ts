@@ -4,7 +4,8 @@
 import { compileExpression, evaluateCondition, type ExpressionContext } from '../expressions/index.ts';
 import type { RunEvent, StepError } from './events.ts';
 import { apply } from './reducer.ts';
-import type { RunState } from './state.ts';
+import type { RunPlan } from './plan.ts';
+import type { RunState, StepState } from './state.ts';
 
 export type Action =
   | { kind: 'start'; step: string; iteration: string; attempt: number }
@@ -26,13 +27,31 @@ export type StepResult =
   | { step: string; iteration?: string; attempt: number; ok: true; output: unknown }
   | { step: string; iteration?: string; attempt: number; ok: false; error: StepError; aborted?: boolean };
 
-export function expressionData(state: RunState, base: ExpressionContext = {}): ExpressionContext {
+const view = (s: StepState) => ({ status: s.status, outputs: isRecord(s.output) ? s.output : {}, ...(s.error ? { error: s.error } : {}) });
+
+/**
+ * What expressions of a step see. Outside loops, `steps.<body step>` is its latest iteration
+ * (a finished loop's last); inside a loop body (`where.iteration` set), siblings are this
+ * iteration's instances and `loop` holds item, index (0-based) and iteration (1-based).
+ */
+export function expressionData(state: RunState, base: ExpressionContext = {}, where?: { plan: RunPlan; step: string; iteration: string }): ExpressionContext {
   const steps: Record<string, unknown> = {};
+  const latest = new Map<string, StepState>();
   for (const s of state.steps.values()) {
-    if (s.iteration) continue;
-    steps[s.step] = { status: s.status, outputs: isRecord(s.output) ? s.output : {}, ...(s.error ? { error: s.error } : {}) };
+    if (!s.iteration) { steps[s.step] = view(s); continue; }
+    const prev = latest.get(s.step);
+    if (!prev || Number(s.iteration) > Number(prev.iteration)) latest.set(s.step, s);
   }
-  return { ...base, inputs: state.inputs, vars: state.vars, steps };
+  for (const [id, s] of latest) steps[id] = view(s);
+  const data: Record<string, unknown> = { ...base, inputs: state.inputs, vars: state.vars, steps };
+  const loopId = where?.iteration ? where.plan.nodes.get(where.step)?.parent : undefined;
+  if (where && loopId) {
+    for (const s of state.steps.values()) if (s.iteration === where.iteration && where.plan.nodes.get(s.step)?.parent === loopId) steps[s.step] = view(s);
+    const index = Number(where.iteration);
+    const items = state.steps.get(loopId)?.items;
+    data.loop = { index, iteration: index + 1, ...(items ? { item: items[index] ?? null } : {}) };
+  }
+  return data;
 }
 
 export function isRecord(v: unknown): v is Record<string, unknown> {
@@ -61,9 +80,10 @@ export class Builder {
   }
 }
 
-export function running(state: RunState): number {
+/** Running action steps (a running loop is not a process, so it does not count). */
+export function running(state: RunState, plan?: RunPlan): number {
   let n = 0;
-  for (const s of state.steps.values()) if (s.status === 'running') n++;
+  for (const s of state.steps.values()) if (s.status === 'running' && !plan?.nodes.get(s.step)?.def.container) n++;
   return n;
 }
 

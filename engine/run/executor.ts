@@ -161,7 +161,7 @@ export class RunExecutor {
       await this.commit(stepFinished(this.plan, this.state, result, this.schedulerOptions()));
       await this.step();
     });
-    const config = resolveConfig(node, expressionData(this.state, this.opts.base));
+    const config = resolveConfig(node, expressionData(this.state, this.opts.base, { plan: this.plan, step: stepId, iteration }));
     // A step's `timeout` bounds each attempt: the signal aborts (killing its processes) and the
     // attempt fails with a retryable TIMEOUT.
     const limit = node.step.timeout ? parseDuration(node.step.timeout) : undefined;

@@ -7,9 +7,9 @@ import type { PlanNode, RunPlan } from './plan.ts';
 import { edgeState } from './readiness.ts';
 import { isTerminalStep, stepKey } from './state.ts';
 
-export function failNow(plan: RunPlan, b: Builder, node: PlanNode, error: StepError, started = false): boolean {
-  if (!started) b.emit({ type: 'step.started', step: node.id, iteration: '', attempt: 1 });
-  b.emit({ type: 'step.failed', step: node.id, iteration: '', attempt: 1, error });
+export function failNow(plan: RunPlan, b: Builder, node: PlanNode, error: StepError, started = false, iteration = ''): boolean {
+  if (!started) b.emit({ type: 'step.started', step: node.id, iteration, attempt: 1 });
+  b.emit({ type: 'step.failed', step: node.id, iteration, attempt: 1, error });
   applyFailurePolicy(plan, b, node, error);
   return true;
 }
@@ -26,18 +26,29 @@ export function cancelLosers(plan: RunPlan, b: Builder, join: PlanNode): void {
       if (node.downstream.every((d) => losers.has(d))) { losers.add(node.id); grew = true; }
     }
   }
-  for (const id of losers) cancelStep(b, id, `join ${join.id} was satisfied`);
+  for (const id of losers) cancelStep(plan, b, id, `join ${join.id} was satisfied`);
 }
 
-export function cancelStep(b: Builder, id: string, reason: string): void {
-  const s = b.state.steps.get(stepKey(id));
-  if (s?.status === 'running') b.actions.push({ kind: 'abort', step: id, iteration: '', reason });
-  else if (!isTerminalStep(s)) b.emit({ type: 'step.cancelled', step: id, iteration: '', reason });
+/** Aborts a running step's process, or marks an unfinished one cancelled (a loop: it and its body). */
+export function cancelStep(plan: RunPlan, b: Builder, id: string, reason: string, iteration = ''): void {
+  const node = plan.nodes.get(id);
+  const s = b.state.steps.get(stepKey(id, iteration));
+  if (node?.body) abortBody(plan, b, node, reason);
+  if (s?.status === 'running' && !node?.def.container) b.actions.push({ kind: 'abort', step: id, iteration, reason });
+  else if (!isTerminalStep(s)) b.emit({ type: 'step.cancelled', step: id, iteration, reason });
+}
+
+function abortBody(plan: RunPlan, b: Builder, loop: PlanNode, reason: string): void {
+  for (const s of [...b.state.steps.values()]) {
+    if (!s.iteration || plan.nodes.get(s.step)?.parent !== loop.id || isTerminalStep(s)) continue;
+    if (s.status === 'running') b.actions.push({ kind: 'abort', step: s.step, iteration: s.iteration, reason });
+    else b.emit({ type: 'step.cancelled', step: s.step, iteration: s.iteration, reason });
+  }
 }
 
 export function cancelRemaining(plan: RunPlan, b: Builder, reason: string): Builder {
-  for (const id of plan.order) cancelStep(b, id, reason);
-  if (running(b.state) === 0) b.emit({ type: 'run.cancelled', reason });
+  for (const id of plan.order) cancelStep(plan, b, id, reason);
+  if (running(b.state, plan) === 0) b.emit({ type: 'run.cancelled', reason });
   return b;
 }
 
@@ -60,9 +71,12 @@ export function failRun(plan: RunPlan, b: Builder, error: StepError, step?: stri
 
 function stopNormalSteps(plan: RunPlan, b: Builder, reason: string): void {
   for (const id of plan.order) {
+    const node = plan.nodes.get(id)!;
     const s = b.state.steps.get(stepKey(id));
-    if (plan.nodes.get(id)!.isCompensation) continue;
-    if (s?.status === 'running') b.actions.push({ kind: 'abort', step: id, iteration: '', reason });
+    if (node.isCompensation) continue;
+    if (node.body) abortBody(plan, b, node, reason);
+    if (s?.status === 'running' && node.def.container) b.emit({ type: 'step.cancelled', step: id, iteration: '', reason });
+    else if (s?.status === 'running') b.actions.push({ kind: 'abort', step: id, iteration: '', reason });
     else if (!isTerminalStep(s)) b.emit({ type: 'step.skipped', step: id, iteration: '', reason: 'run_ended' });
   }
 }
@@ -72,7 +86,7 @@ function stopNormalSteps(plan: RunPlan, b: Builder, reason: string): void {
  * run one at a time, most recently completed first; then the run fails with the original error.
  */
 export function compensate(plan: RunPlan, b: Builder, opts: SchedulerOptions): void {
-  if ([...b.state.steps.values()].some((s) => s.status === 'running' && !plan.nodes.get(s.step)?.isCompensation)) return;
+  if ([...b.state.steps.values()].some((s) => s.status === 'running' && !plan.nodes.get(s.step)?.isCompensation && !plan.nodes.get(s.step)?.def.container)) return;
   const done = [...b.state.steps.values()]
     .filter((s) => s.status === 'completed' && plan.nodes.get(s.step)?.step.compensate)
     .sort((x, y) => (y.completedSeq ?? 0) - (x.completedSeq ?? 0));

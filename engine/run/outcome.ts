@@ -18,7 +18,7 @@ export function stepFinished(plan: RunPlan, state: RunState, result: StepResult,
   if (!node || current?.status !== 'running' || current.attempt !== result.attempt) return b;
 
   if (result.ok) {
-    const outputs = declaredOutputs(node, result.output, b.state, opts);
+    const outputs = declaredOutputs(plan, node, iteration, result.output, b.state, opts);
     if (!outputs.ok) {
       b.emit({ type: 'step.failed', step: node.id, iteration, attempt: result.attempt, error: outputs.error });
       applyFailurePolicy(plan, b, node, outputs.error);
@@ -45,10 +45,10 @@ export function stepFinished(plan: RunPlan, state: RunState, result: StepResult,
 }
 
 /** `outputs:` templates over the step's own result (readable as steps.<self>.outputs). */
-function declaredOutputs(node: PlanNode, raw: unknown, state: RunState, opts: SchedulerOptions): { ok: true; value: unknown } | { ok: false; error: StepError } {
+function declaredOutputs(plan: RunPlan, node: PlanNode, iteration: string, raw: unknown, state: RunState, opts: SchedulerOptions): { ok: true; value: unknown } | { ok: false; error: StepError } {
   const templates = node.step.outputs;
   if (!templates) return { ok: true, value: raw };
-  const data = expressionData(state, opts.base);
+  const data = expressionData(state, opts.base, { plan, step: node.id, iteration });
   const steps = { ...(data.steps as Record<string, unknown>), [node.id]: { status: 'completed', outputs: isRecord(raw) ? raw : {} } };
   const ctx = { ...data, steps };
   const value: Record<string, unknown> = isRecord(raw) ? { ...raw } : {};

@@ -14,6 +14,10 @@ export interface PlanNode {
   /** Steps that need this one. */
   downstream: string[];
   isCompensation: boolean;
+  /** For a body step: the loop that holds it. */
+  parent?: string;
+  /** For a loop: its body steps, in document order. */
+  body?: string[];
 }
 
 export interface RunPlan {
@@ -33,7 +37,7 @@ export function parseNeed(need: string): Need {
 }
 
 /** Control node types whose semantics the scheduler implements (the rest are on the way). */
-export const SCHEDULED_CONTROL_TYPES: ReadonlySet<string> = new Set(['condition', 'parallel', 'join', 'delay', 'gate']);
+export const SCHEDULED_CONTROL_TYPES: ReadonlySet<string> = new Set(['condition', 'parallel', 'join', 'delay', 'gate', 'loop']);
 
 const engineSupports = (def: NodeDefinition) => def.kind === 'action' || SCHEDULED_CONTROL_TYPES.has(def.type);
 
@@ -44,12 +48,19 @@ const engineSupports = (def: NodeDefinition) => def.kind === 'action' || SCHEDUL
 export function buildPlan(workflow: Workflow, registry: NodeRegistry, supported: (def: NodeDefinition) => boolean = engineSupports): RunPlan {
   const compensations = new Set(workflow.steps.flatMap((s) => (s.compensate ? [s.compensate] : [])));
   const nodes = new Map<string, PlanNode>();
-  for (const step of workflow.steps) {
+  const add = (step: Step, parent?: string) => {
     const def = registry.get(step.type);
     if (!def) throw new PlanError(`Step "${step.id}" uses node type "${step.type}", which is not installed.`);
     if (!supported(def)) throw new PlanError(`Step "${step.id}" is a ${def.title} (${def.type}) step, which this version of the engine cannot run yet.`);
-    nodes.set(step.id, { id: step.id, step, def, needs: (step.needs ?? []).map(parseNeed), downstream: [], isCompensation: compensations.has(step.id) });
-  }
+    if (parent && def.container) throw new PlanError(`Step "${step.id}" is a loop inside loop "${parent}": nested loops cannot run yet.`);
+    const node: PlanNode = { id: step.id, step, def, needs: (step.needs ?? []).map(parseNeed), downstream: [], isCompensation: compensations.has(step.id), ...(parent ? { parent } : {}) };
+    nodes.set(step.id, node);
+    if (def.container) {
+      node.body = (step.steps ?? []).map((s) => s.id);
+      for (const child of step.steps ?? []) add(child, step.id);
+    }
+  };
+  for (const step of workflow.steps) add(step);
   for (const node of nodes.values()) {
     for (const need of node.needs) nodes.get(need.from)?.downstream.push(node.id);
   }

@@ -14,7 +14,8 @@ export function recover(plan: RunPlan, state: RunState): Decision {
   for (const s of [...b.state.steps.values()]) {
     if (s.status !== 'running') continue;
     const node = plan.nodes.get(s.step);
-    if (!node) continue;
+    // A running loop is bookkeeping, not a process: its body's steps are what re-run.
+    if (!node || node.def.container) continue;
     if (node.step.delivery === 'at_most_once') {
       b.emit({ type: 'step.crashed', step: s.step, iteration: s.iteration, attempt: s.attempt });
       if (b.state.status === 'running' || b.state.status === 'paused') {

@@ -42,6 +42,10 @@ export function apply(state: RunState, event: RunEvent, seq = state.seq + 1): Ru
       return updateStep(s, event.step, event.iteration, (st) => ({ ...st, status: 'crashed' }));
     case 'step.waiting':
       return updateStep(s, event.step, event.iteration, (st) => ({ ...st, status: 'waiting', waitUntil: event.until, waitReason: event.reason }));
+    case 'loop.started':
+      return updateStep(s, event.step, '', (st) => ({ ...st, items: event.items, iterations: 0 }));
+    case 'loop.iteration':
+      return updateStep(s, event.step, '', (st) => ({ ...st, iterations: Math.max(st.iterations ?? 0, event.index + 1) }));
     case 'gate.decided':
       return updateStep(s, event.step, event.iteration, (st) => ({ ...st, decisions: [...(st.decisions ?? []), { decision: event.decision, by: event.by, comment: event.comment, at: event.at }] }));
   }

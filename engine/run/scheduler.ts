@@ -12,6 +12,7 @@ import { cancelLosers, cancelRemaining, compensate, failNow, failRun } from './f
 import type { PlanNode, RunPlan } from './plan.ts';
 import { joinRule, readiness } from './readiness.ts';
 import { isTerminalStep, stepKey, TERMINAL_RUN, type RunState, type RunStatus } from './state.ts';
+import { advanceLoop, loopItems } from './loop.ts';
 import { settleWaiting, waitingUntil } from './waiting.ts';
 
 export { expressionData, type Action, type Decision, type SchedulerOptions, type StepResult } from './decision.ts';
@@ -42,28 +43,8 @@ export function decide(plan: RunPlan, state: RunState, opts: SchedulerOptions): 
   if (b.state.status === 'paused') return dedupeWakes(b);
 
   const maxParallel = opts.maxParallel ?? Infinity;
-  let changed = true;
-  while (changed && b.state.status === 'running') {
-    changed = false;
-    for (const id of plan.order) {
-      const node = plan.nodes.get(id)!;
-      if (node.isCompensation) continue;
-      const s = b.state.steps.get(stepKey(id));
-      if (s?.status === 'waiting') { if (settleWaiting(plan, b, node, opts)) changed = true; continue; }
-      if (s?.status === 'retrying') {
-        if (new Date(s.retryAt!).getTime() > opts.now.getTime()) { b.actions.push({ kind: 'wake', at: s.retryAt! }); continue; }
-        if (running(b.state) >= maxParallel) continue;
-        b.emit({ type: 'step.started', step: id, iteration: '', attempt: s.attempt + 1 });
-        b.actions.push({ kind: 'start', step: id, iteration: '', attempt: s.attempt + 1 });
-        continue;
-      }
-      if (s && s.status !== 'pending') continue;
-      const ready = readiness(plan, b.state, node);
-      if (ready === 'wait') continue;
-      if (ready === 'dead') { b.emit({ type: 'step.skipped', step: id, iteration: '', reason: 'branch' }); changed = true; continue; }
-      if (startStep(plan, b, node, opts, maxParallel)) changed = true;
-    }
-  }
+  const schedule = (ids: readonly string[], iteration: string): boolean => scheduleScope(plan, b, ids, iteration, opts, maxParallel, schedule);
+  while (b.state.status === 'running' && schedule(plan.order, '')) { /* until nothing changes */ }
   // A gate timing out can cancel the run; a step failing can start compensation: both are
   // carried on in this same decision, so nothing waits for another wake-up.
   const after = b.state.status as RunStatus; // re-read: the loop's events may have changed it
@@ -73,38 +54,78 @@ export function decide(plan: RunPlan, state: RunState, opts: SchedulerOptions): 
   return dedupeWakes(b);
 }
 
+type Schedule = (ids: readonly string[], iteration: string) => boolean;
+
+/**
+ * One pass over a scope — the top level (iteration "") or one iteration of a loop body:
+ * settles waiting steps, starts due retries, skips dead branches, starts ready steps, and
+ * advances running loops. True when anything changed (another pass may start more).
+ */
+function scheduleScope(plan: RunPlan, b: Builder, ids: readonly string[], iteration: string, opts: SchedulerOptions, maxParallel: number, schedule: Schedule): boolean {
+  let changed = false;
+  for (const id of ids) {
+    if (b.state.status !== 'running') return changed;
+    const node = plan.nodes.get(id)!;
+    if (node.isCompensation) continue;
+    const s = b.state.steps.get(stepKey(id, iteration));
+    if (s?.status === 'running' && node.def.container) { if (advanceLoop(plan, b, node, opts, schedule)) changed = true; continue; }
+    if (s?.status === 'waiting') { if (settleWaiting(plan, b, node, opts, iteration)) changed = true; continue; }
+    if (s?.status === 'retrying') {
+      if (new Date(s.retryAt!).getTime() > opts.now.getTime()) { b.actions.push({ kind: 'wake', at: s.retryAt! }); continue; }
+      if (running(b.state, plan) >= maxParallel) continue;
+      b.emit({ type: 'step.started', step: id, iteration, attempt: s.attempt + 1 });
+      b.actions.push({ kind: 'start', step: id, iteration, attempt: s.attempt + 1 });
+      continue;
+    }
+    if (s && s.status !== 'pending') continue;
+    const ready = readiness(plan, b.state, node, iteration);
+    if (ready === 'wait') continue;
+    if (ready === 'dead') { b.emit({ type: 'step.skipped', step: id, iteration, reason: 'branch' }); changed = true; continue; }
+    if (startStep(plan, b, node, iteration, opts, maxParallel, schedule)) changed = true;
+  }
+  return changed;
+}
+
 /** Starts (or resolves inline) one ready step. False when it must wait for capacity. */
-function startStep(plan: RunPlan, b: Builder, node: PlanNode, opts: SchedulerOptions, maxParallel: number): boolean {
+function startStep(plan: RunPlan, b: Builder, node: PlanNode, iteration: string, opts: SchedulerOptions, maxParallel: number, schedule: Schedule): boolean {
   const id = node.id;
-  const data = expressionData(b.state, opts.base);
+  const data = expressionData(b.state, opts.base, { plan, step: id, iteration });
   if (node.step.if) {
     const c = condition(node.step.if, data);
-    if (!c.ok) return failNow(plan, b, node, c.error);
-    if (!c.value) { b.emit({ type: 'step.skipped', step: id, iteration: '', reason: 'condition' }); return true; }
+    if (!c.ok) return failNow(plan, b, node, c.error, false, iteration);
+    if (!c.value) { b.emit({ type: 'step.skipped', step: id, iteration, reason: 'condition' }); return true; }
   }
   if (CONTROL_INLINE.has(node.def.type)) {
-    b.emit({ type: 'step.started', step: id, iteration: '', attempt: 1 });
+    b.emit({ type: 'step.started', step: id, iteration, attempt: 1 });
     if (node.def.type === 'condition') {
       const c = condition(String(node.step.with?.if ?? ''), data);
-      if (!c.ok) return failNow(plan, b, node, c.error, true);
-      b.emit({ type: 'step.completed', step: id, iteration: '', attempt: 1, output: { result: c.value }, port: c.value ? 'true' : 'false' });
+      if (!c.ok) return failNow(plan, b, node, c.error, true, iteration);
+      b.emit({ type: 'step.completed', step: id, iteration, attempt: 1, output: { result: c.value }, port: c.value ? 'true' : 'false' });
     } else {
-      b.emit({ type: 'step.completed', step: id, iteration: '', attempt: 1, output: {}, port: 'out' });
-      if (node.def.type === 'join' && joinRule(node).mode !== 'all' && node.step.with?.cancel_losers !== false) cancelLosers(plan, b, node);
+      b.emit({ type: 'step.completed', step: id, iteration, attempt: 1, output: {}, port: 'out' });
+      if (node.def.type === 'join' && !iteration && joinRule(node).mode !== 'all' && node.step.with?.cancel_losers !== false) cancelLosers(plan, b, node);
     }
     return true;
   }
-  if (WAITING_TYPES.has(node.def.type)) {
-    b.emit({ type: 'step.started', step: id, iteration: '', attempt: 1 });
-    const until = waitingUntil(node, data, opts.now);
-    if (!until.ok) return failNow(plan, b, node, until.error, true);
-    b.emit({ type: 'step.waiting', step: id, iteration: '', until: until.at, reason: node.def.type === 'gate' ? 'gate' : 'delay' });
-    settleWaiting(plan, b, node, opts);
+  if (node.def.container) {
+    b.emit({ type: 'step.started', step: id, iteration, attempt: 1 });
+    const items = loopItems(node, data);
+    if (!items.ok) return failNow(plan, b, node, items.error, true);
+    b.emit({ type: 'loop.started', step: id, ...(items.items ? { items: items.items } : {}) });
+    advanceLoop(plan, b, node, opts, schedule);
     return true;
   }
-  if (running(b.state) >= maxParallel) return false;
-  b.emit({ type: 'step.started', step: id, iteration: '', attempt: 1 });
-  b.actions.push({ kind: 'start', step: id, iteration: '', attempt: 1 });
+  if (WAITING_TYPES.has(node.def.type)) {
+    b.emit({ type: 'step.started', step: id, iteration, attempt: 1 });
+    const until = waitingUntil(node, data, opts.now);
+    if (!until.ok) return failNow(plan, b, node, until.error, true, iteration);
+    b.emit({ type: 'step.waiting', step: id, iteration, until: until.at, reason: node.def.type === 'gate' ? 'gate' : 'delay' });
+    settleWaiting(plan, b, node, opts, iteration);
+    return true;
+  }
+  if (running(b.state, plan) >= maxParallel) return false;
+  b.emit({ type: 'step.started', step: id, iteration, attempt: 1 });
+  b.actions.push({ kind: 'start', step: id, iteration, attempt: 1 });
   return true;
 }
 

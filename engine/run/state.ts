@@ -36,6 +36,9 @@ export interface StepState {
   waitReason?: 'delay' | 'gate' | 'escalated';
   /** Gate decisions, in order. */
   decisions?: { decision: 'approve' | 'reject'; by: string; comment?: string; at: string }[];
+  /** A loop: the list it runs over, and how many iterations have started. */
+  items?: unknown[];
+  iterations?: number;
   /** Journal position of completion: compensations run in reverse of it. */
   completedSeq?: number;
 }

@@ -29,11 +29,11 @@ export function waitingUntil(node: PlanNode, data: ExpressionContext, now: Date)
  * (as approved), cancels the run, or escalates once — another timeout for `escalate_to` —
  * and then cancels. Returns true when the step left the waiting state.
  */
-export function settleWaiting(plan: RunPlan, b: Builder, node: PlanNode, opts: SchedulerOptions): boolean {
-  const s = b.state.steps.get(stepKey(node.id))!;
+export function settleWaiting(plan: RunPlan, b: Builder, node: PlanNode, opts: SchedulerOptions, iteration = ''): boolean {
+  const s = b.state.steps.get(stepKey(node.id, iteration))!;
   const due = s.waitUntil !== undefined && new Date(s.waitUntil).getTime() <= opts.now.getTime();
   const complete = (port: string, output: Record<string, unknown>) => {
-    b.emit({ type: 'step.completed', step: node.id, iteration: '', attempt: s.attempt, output, port });
+    b.emit({ type: 'step.completed', step: node.id, iteration, attempt: s.attempt, output, port });
     return true;
   };
   if (node.def.type === 'delay') {
@@ -56,7 +56,7 @@ export function settleWaiting(plan: RunPlan, b: Builder, node: PlanNode, opts: S
   if (onTimeout === 'escalate' && s.waitReason === 'gate') {
     const until = waitingUntil(node, {}, opts.now);
     if (until.ok) {
-      b.emit({ type: 'step.waiting', step: node.id, iteration: '', until: until.at, reason: 'escalated' });
+      b.emit({ type: 'step.waiting', step: node.id, iteration, until: until.at, reason: 'escalated' });
       b.actions.push({ kind: 'wake', at: until.at });
       return false;
     }

@@ -68,6 +68,8 @@ function encodeRun(run: RunRowChange, date: DateFormat): EncodedRunChange {
 }
 
 function encodeStep(s: StepRowChange, date: DateFormat): EncodedStep {
+  // PostgreSQL would refuse a fraction and SQLite store it: refuse it on both.
+  if (s.attempt != null && !Number.isSafeInteger(s.attempt)) throw new TypeError(`attempt must be an integer, got ${s.attempt}`);
   const acc = { mask: 0 };
   const attempt = field(s.attempt, STEP_ATTEMPT, (v) => v, acc);
   const input = field(s.input, STEP_INPUT, json, acc);

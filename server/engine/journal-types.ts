@@ -52,7 +52,8 @@ export interface JournalStore {
   /** Appends atomically with the row changes; resolves with the numbered events once durable.
    *  Rejects with LeaseLostError if `owner` does not hold a live lease on the run. */
   append(write: JournalWrite): Promise<AppendedEvent[]>;
-  /** Claims runs whose lease is free or expired (status in the given set), up to `limit`. */
+  /** Claims runs whose lease is free or expired (status in the given set), up to `limit`,
+   *  oldest first; returns their ids in that order. */
   claim(owner: string, opts: { statuses: string[]; limit: number; leaseMs: number }): Promise<string[]>;
   /** Extends leases this owner holds; returns the run ids whose lease it lost. */
   renew(owner: string, runIds: string[], leaseMs: number): Promise<string[]>;

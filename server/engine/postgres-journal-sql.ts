@@ -91,12 +91,15 @@ export function appendSql(shape: AppendShape): string {
 // SKIP LOCKED: concurrent claimers pass over each other's candidates instead of queueing.
 // The CTE runs once, so exactly the rows it locked are leased; a row another claimer leased
 // after this statement's snapshot is re-checked against the lease condition when locked.
+// Claimed runs come back oldest first, the order to start them in.
 export const CLAIM_SQL = `WITH c AS (
   SELECT "id" FROM "Run" WHERE "status" = ANY($2::text[]) AND ("leaseUntil" IS NULL OR "leaseUntil" <= ${NOW})
   ORDER BY "createdAt" LIMIT $3 FOR UPDATE SKIP LOCKED
+), u AS (
+  UPDATE "Run" AS t SET "leaseOwner" = $1, "leaseUntil" = ${NOW} + $4::float8 * interval '1 millisecond'
+  FROM c WHERE t."id" = c."id" RETURNING t."id", t."createdAt"
 )
-UPDATE "Run" AS t SET "leaseOwner" = $1, "leaseUntil" = ${NOW} + $4::float8 * interval '1 millisecond'
-FROM c WHERE t."id" = c."id" RETURNING t."id"`;
+SELECT "id" FROM u ORDER BY "createdAt", "id"`;
 
 export const RENEW_SQL = `UPDATE "Run" SET "leaseUntil" = ${NOW} + $3::float8 * interval '1 millisecond'
 WHERE "id" = ANY($2::text[]) AND "leaseOwner" = $1 AND "leaseUntil" > ${NOW} RETURNING "id"`;

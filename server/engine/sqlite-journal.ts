@@ -3,7 +3,7 @@
 // Sharing the file with Prisma's connection (server/db/client.ts), in one process:
 // - better-sqlite3 is synchronous, so a whole batch — BEGIN IMMEDIATE, every write, COMMIT —
 //   runs inside one call without yielding: nothing else in the process can interleave, and
-//   the write lock is held for microseconds.
+//   the write lock is held only while the batch's statements run (tens of µs per write).
 // - A busy_timeout would make SQLite wait for the lock by blocking the event loop. If the
 //   holder is Prisma's interactive transaction — which needs the event loop to reach its
 //   COMMIT — that wait could only end in a timeout, freezing the process for its whole
@@ -57,7 +57,7 @@ ON CONFLICT ("runId", "stepId", "iteration") DO UPDATE SET "status" = excluded."
   "finishedAt" = CASE WHEN @m & 32 THEN excluded."finishedAt" ELSE "finishedAt" END`;
 const CLAIM = `UPDATE "Run" SET "leaseOwner" = @owner, "leaseUntil" = @until WHERE "id" IN (
   SELECT "id" FROM "Run" WHERE "status" IN (SELECT value FROM json_each(@statuses))
-    AND ("leaseUntil" IS NULL OR "leaseUntil" <= @now) ORDER BY "createdAt" LIMIT @limit) RETURNING "id"`;
+    AND ("leaseUntil" IS NULL OR "leaseUntil" <= @now) ORDER BY "createdAt" LIMIT @limit) RETURNING "id", "createdAt"`;
 const RENEW = `UPDATE "Run" SET "leaseUntil" = @until WHERE "id" IN (SELECT value FROM json_each(@ids))
   AND "leaseOwner" = @owner AND "leaseUntil" > @now RETURNING "id"`;
 const RELEASE = 'UPDATE "Run" SET "leaseOwner" = NULL, "leaseUntil" = NULL WHERE "id" = ? AND "leaseOwner" = ?';
@@ -83,7 +83,7 @@ export function openSqliteJournal(file: string, synchronous: 'NORMAL' | 'FULL', 
     savepoint: db.prepare('SAVEPOINT w'), releaseSp: db.prepare('RELEASE w'), rollbackTo: db.prepare('ROLLBACK TO w'),
     advance: db.prepare(ADVANCE).pluck(), advanceAndChange: db.prepare(ADVANCE_AND_CHANGE).pluck(),
     insertEvent: db.prepare(INSERT_EVENT), upsertStep: db.prepare(UPSERT_STEP),
-    claim: db.prepare(CLAIM).pluck(), renew: db.prepare(RENEW).pluck(), release: db.prepare(RELEASE), read: db.prepare(READ).raw(),
+    claim: db.prepare(CLAIM).raw(), renew: db.prepare(RENEW).pluck(), release: db.prepare(RELEASE), read: db.prepare(READ).raw(),
   };
 
   /** Runs a write, retrying from a timer while another connection holds the lock. The first
@@ -196,7 +196,9 @@ export function openSqliteJournal(file: string, synchronous: 'NORMAL' | 'FULL', 
       open();
       return withLock(() => {
         const now = Date.now();
-        return s.claim.all({ owner, until: isoDate(new Date(now + leaseMs)), statuses: JSON.stringify(statuses), now: isoDate(new Date(now)), limit }) as string[];
+        const rows = s.claim.all({ owner, until: isoDate(new Date(now + leaseMs)), statuses: JSON.stringify(statuses), now: isoDate(new Date(now)), limit }) as [string, string][];
+        // RETURNING has no order: oldest first, the order to start them in.
+        return rows.sort((a, b) => parseDate(a[1]).getTime() - parseDate(b[1]).getTime() || (a[0] < b[0] ? -1 : 1)).map((r) => r[0]);
       });
     },
     async renew(owner, runIds, leaseMs) {

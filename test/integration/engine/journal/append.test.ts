@@ -73,7 +73,7 @@ describe.each(databaseKinds)('journal store append on %s', (kind) => {
     const [a, b, c] = await leased(3) as [string, string, string];
     const bad = ev(b, 'step.started', {}, { steps: [{ stepId: 's', iteration: '', status: null as unknown as string }] });
     const settled = await Promise.allSettled([
-      store.append(ev(a, 'one', {}, { steps: [{ stepId: 's', iteration: '', status: 'running' }] })),
+      store.append(ev(a, 'one', {}, { run: { status: 'running', outputs: { n: 1 } }, steps: [{ stepId: 's', iteration: '', status: 'running' }] })),
       store.append(ev(b, 'good-before')),
       store.append(bad),
       store.append(ev(b, 'good-after')),
@@ -82,6 +82,20 @@ describe.each(databaseKinds)('journal store append on %s', (kind) => {
     expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
     expect((await store.read(b)).map((e) => [e.seq, e.type])).toEqual([[1, 'good-before'], [2, 'good-after']]);
     expect((await fx.db.runStep.findMany({ where: { runId: { in: [a, b] } } })).map((s) => s.runId)).toEqual([a]);
+    expect(await fx.db.run.findUniqueOrThrow({ where: { id: a } })).toMatchObject({ status: 'running', outputs: { n: 1 }, lastSeq: 1 });
+  });
+
+  it('applies the run and step changes of many runs committed together, later changes winning', async () => {
+    const runs = await leased(5);
+    const t0 = new Date('2026-05-06T07:08:09.010Z');
+    await Promise.all(runs.flatMap((runId, i) => [
+      store.append(ev(runId, 'step.started', {}, { run: { status: 'running', startedAt: t0 }, steps: [{ stepId: 's', iteration: '', status: 'running', attempt: 1, input: { i } }] })),
+      store.append(ev(runId, 'step.completed', {}, { run: { outputs: { i } }, steps: [{ stepId: 's', iteration: '', status: 'completed', output: [i] }] })),
+    ]));
+    for (const [i, runId] of runs.entries()) {
+      expect(await fx.db.run.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({ status: 'running', startedAt: t0, outputs: { i }, lastSeq: 2 });
+      expect(await fx.db.runStep.findFirstOrThrow({ where: { runId } })).toMatchObject({ status: 'completed', attempt: 1, input: { i }, output: [i] });
+    }
   });
 
   it('read(afterSeq) returns exactly the missing events, in order, limit respected', async () => {

@@ -45,6 +45,7 @@ describe.each(databaseKinds)('journal store leases on %s', (kind) => {
     await sleep(SHORT + 200);
     const late = store.append(ev(run, 'stalled', 'late', { run: { status: 'running' }, steps: [{ stepId: 's', iteration: '', status: 'running' }] }));
     await expect(late).rejects.toBeInstanceOf(LeaseLostError);
+    await expect(store.append(ev(run, 'stalled', 'late-event-only'))).rejects.toBeInstanceOf(LeaseLostError);
     await expectUntouched(run, 1);
   });
 
