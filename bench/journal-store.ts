@@ -20,25 +20,33 @@ import { freshPostgres } from '../test/helpers/databases.ts';
 import { runSuite, type BenchCase } from './harness.ts';
 
 const RUNS = 100;
-// Raw and store cases run one after the other, so a neighbour's load on a shared machine can
-// skew one ratio: each suite runs ROUNDS times and the summary gives the median.
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const ratios = new Map<string, number[]>();
+const summaryRows: string[] = [];
 
-async function suite(title: string, cases: BenchCase[], ops: number): Promise<void> {
-  for (let round = 1; round <= ROUNDS; round++) {
-    const results = await runSuite(`${title} (round ${round}/${ROUNDS})`, cases, ops);
-    ratios.set(title, [...ratios.get(title) ?? [], results[1]!.ratio]);
+/**
+ * runSuite's ops/s (best of 3, case after case), then a paired ratio: raw and store take
+ * turns in 20 short blocks and the ratio is of their total times. On a shared machine a
+ * neighbour's load drifts over seconds; taking turns spreads it over both sides, where
+ * case-after-case measurement can hand all of it to one.
+ */
+async function suite(title: string, cases: [BenchCase, BenchCase], ops: number, unit = 1): Promise<void> {
+  const results = await runSuite(title, cases, ops);
+  const n = Math.max(unit, Math.round(ops / 10 / unit) * unit);
+  const total = [0, 0];
+  for (let block = 0; block < 20; block++) {
+    for (const [i, c] of cases.entries()) {
+      const t0 = process.hrtime.bigint();
+      await c.run(n);
+      total[i]! += Number(process.hrtime.bigint() - t0);
+    }
   }
+  const paired = total[0]! / total[1]!;
+  console.log(`paired, 20 alternating blocks of ${n}: store at ${paired.toFixed(2)}× raw`);
+  summaryRows.push(`${title.padEnd(58)} ${results[1]!.ratio.toFixed(2)}×      ${paired.toFixed(2)}×`);
 }
 
 function summary(): void {
-  console.log('\n## Journal store vs raw driver: median ratio (min–max) over rounds');
-  for (const [title, rs] of ratios) {
-    const sorted = [...rs].sort((a, b) => a - b);
-    const median = sorted[Math.floor(sorted.length / 2)]!;
-    console.log(`${title.padEnd(56)} ${median.toFixed(2)}×  (${sorted[0]!.toFixed(2)}–${sorted.at(-1)!.toFixed(2)})`);
-  }
+  console.log('\n## Journal store vs raw driver                                 best-of-3  paired');
+  for (const row of summaryRows) console.log(row);
 }
 const PAYLOAD = { stepId: 'build', attempt: 1 };
 const OWNER = 'bench';
@@ -105,7 +113,7 @@ async function sqliteSuites(ops: number, dir: string): Promise<void> {
     await suite(`SQLite WAL + NORMAL: ${RUNS} writers (target ≥ 0.5)`, [
       { name: `raw better-sqlite3 INSERT, ${RUNS} rows/tx`, async run(n) { for (let i = 0; i < n; i += RUNS) batch(rawRuns.many); } },
       concurrent,
-    ], ops);
+    ], ops, RUNS);
   } finally {
     await store.close();
     raw.close();
@@ -143,7 +151,7 @@ async function postgresSuites(ops: number): Promise<void> {
         for (let i = 0; i < n; i += RUNS) await raw.query({ name: 'many', text: insertMany, values: [rawRuns.many, rawRuns.many.map(next), types, rawRuns.many.map(() => JSON.stringify(PAYLOAD))] });
       } },
       concurrent,
-    ], ops);
+    ], ops, RUNS);
   } finally {
     await store?.close();
     await raw.end();

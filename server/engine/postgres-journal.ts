@@ -125,11 +125,12 @@ export function openPostgresJournal(url: string, opts: JournalStoreOptions = {})
 
   async function commitChunk(chunk: Entry[]): Promise<void> {
     const conn = await writeConnection();
-    const res = await conn.query<{ id: string; base: number; at: Date }>(buildChunk(chunk)).catch((err: unknown) => {
+    const res = await conn.query<{ id: string; base: number; at: number }>(buildChunk(chunk)).catch((err: unknown) => {
       if (!(err instanceof pg.DatabaseError)) dropWriteConn(conn, err instanceof Error ? err : new Error(String(err)));
       throw err;
     });
     const fenced = new Map(res.rows.map((r) => [r.id, r]));
+    const at = new Date(Math.round(res.rows[0]?.at ?? 0)); // one statement, one time: every row has the same
     const next = new Map<string, number>(); // the next seq per run, in call order
     for (const p of chunk) {
       const w = p.item;
@@ -137,7 +138,7 @@ export function openPostgresJournal(url: string, opts: JournalStoreOptions = {})
       if (!row) { p.reject(new LeaseLostError(w.runId, w.owner)); continue; }
       const first = next.get(w.runId) ?? row.base + 1;
       next.set(w.runId, first + w.types.length);
-      p.resolve(w.types.map((type, i) => ({ runId: w.runId, seq: first + i, type, payload: w.values[i], at: row.at })));
+      p.resolve(w.types.map((type, i) => ({ runId: w.runId, seq: first + i, type, payload: w.values[i], at })));
     }
   }
 

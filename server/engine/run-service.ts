@@ -105,9 +105,16 @@ export function createRunService(opts: RunServiceOptions) {
     for (const runId of claimed) {
       if (active.has(runId)) continue;
       try {
-        const run = await opts.db.run.findUnique({ where: { id: runId }, select: { versionId: true, number: true } });
+        const run = await opts.db.run.findUnique({ where: { id: runId }, select: { versionId: true, number: true, inputs: true } });
         if (!run) continue;
         const events = (await opts.journal.read(runId)).map((e) => runEventSchema.parse(e.payload));
+        if (events.length === 0) {
+          // The process that created the row died before journaling run.created (start() writes
+          // the row, then the first event). The row holds the run's intent: journal it now.
+          const created: RunEvent = { type: 'run.created', versionId: run.versionId, inputs: (run.inputs ?? {}) as Record<string, unknown>, vars: {} };
+          await append(runId, [created]);
+          events.push(created);
+        }
         log.info('recovering run', { runId, events: events.length });
         execute(runId, await planFor(run.versionId), events, true, run.number);
       } catch (err) {

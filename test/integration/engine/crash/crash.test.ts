@@ -84,6 +84,11 @@ function checkRun(run: RunRecord, ledger: LedgerLine[], kills: Kill[]): { proble
   const seqs = run.events.map((e) => e.seq);
   if (seqs.some((s, i) => s !== i + 1)) p(`journal is not numbered 1..n: ${seqs.join(',')}`);
   if (run.lastSeq !== run.events.length) p(`lastSeq ${run.lastSeq} but ${run.events.length} events`);
+  const types = run.events.map((e) => e.event.type);
+  const count = (t: string) => types.filter((x) => x === t).length;
+  if (types[0] !== 'run.created' || count('run.created') !== 1) p(`journal does not begin with its one run.created: ${types.slice(0, 3).join(',')}`);
+  if (count('run.started') !== 1) p(`${count('run.started')} run.started events`);
+  if (types.at(-1) !== 'run.completed' || count('run.completed') !== 1) p(`journal does not end with its one run.completed: …${types.slice(-3).join(',')}`);
   const folded = fold(run.events.map((e) => e.event));
   if (folded.status !== run.status) p(`folded status ${folded.status}, row status ${run.status}`);
   if (run.steps.length !== needs.size) p(`${run.steps.length} step rows, expected ${needs.size}`);
@@ -223,13 +228,16 @@ describe.each(databaseKinds)('crash test on %s', (kind) => {
       worker = await startWorker(env);
     }
 
-    await waitFor(() => allDone(), { timeoutMs: 60_000, intervalMs: 100, what: `all ${runIds.length} runs to complete\n${context()}` });
+    await waitFor(() => allDone(), { timeoutMs: 60_000, intervalMs: 100, what: `all ${runIds.length} runs to complete` })
+      .catch((err: unknown) => { throw new Error(`${(err as Error).message}\n${context()}`); });
     const runs = await Promise.all(runIds.map((id) => readRun(worker!.api, id)));
+    const listed = await worker.api.runs.list.query({ workflowId: WORKFLOW, limit: 200 });
     await worker.stop();
     const ledger = parseLedger(ledgerText(ledgerFile));
 
-    // (a) Every run completed, and the ledger holds nothing but their steps.
+    // (a) Every run completed; the database holds no run but those, the ledger no step but theirs.
     expect(runs.map((r) => r.status)).toEqual(runIds.map(() => 'completed'));
+    expect(listed.map((r) => r.id).sort()).toEqual([...runIds].sort());
     expect(ledger.filter((l) => !runIds.includes(l.runId))).toEqual([]);
 
     // (b)–(d), collected so a failure reports every broken promise at once.

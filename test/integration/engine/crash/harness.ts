@@ -105,8 +105,8 @@ export async function killAllWorkers(): Promise<void> {
 export async function startWorker(env: WorkerEnv, readyTimeoutMs = 30_000): Promise<Worker> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'worker.ts')], {
     cwd: repoRoot,
-    env: { ...process.env, ...env, NODE_ENV: 'test', LOG_LEVEL: 'info', PORT: '0', HOST: '127.0.0.1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env, NODE_ENV: 'test', LOG_LEVEL: 'info', PORT: '0', HOST: '127.0.0.1', CRASH_WORKER_EXIT_WITH_PARENT: '1' },
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   live.add(child);
   child.once('exit', () => live.delete(child));

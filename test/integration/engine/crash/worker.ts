@@ -3,7 +3,7 @@
 // types plus `ledger`, whose attempts are appended to LEDGER_FILE. Short leases (LEASE_MS) so
 // a restarted worker takes over the runs of the one killed before it quickly. Prints
 // "crash-worker ready on <url>" once it listens; SIGTERM shuts it down gracefully, SIGKILL is
-// what the test does to it.
+// what the test does to it. It exits on its own when its parent (the test) goes away.
 import { createNodeRegistry } from '../../../../engine/nodes/define-node.ts';
 import { createSwitchyard, type Switchyard } from '../../../../server/app.ts';
 import { loadConfig } from '../../../../server/config.ts';
@@ -23,6 +23,14 @@ const config = loadConfig({ ...process.env, PORT: process.env.PORT ?? '0', HOST:
 const log = createLogger(config.logLevel, `worker:${process.pid}`);
 let app: Switchyard | undefined;
 let stopping = false;
+
+// Started by the test with a stdin pipe (CRASH_WORKER_EXIT_WITH_PARENT=1): if the test runner
+// itself dies, the pipe closes and the worker goes too, instead of running on as an orphan.
+if (process.env.CRASH_WORKER_EXIT_WITH_PARENT === '1') {
+  process.stdin.on('end', () => process.exit(3));
+  process.stdin.on('error', () => process.exit(3));
+  process.stdin.resume();
+}
 
 process.on('SIGTERM', () => {
   if (stopping) return;

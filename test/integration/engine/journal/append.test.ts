@@ -90,11 +90,12 @@ describe.each(databaseKinds)('journal store append on %s', (kind) => {
     const t0 = new Date('2026-05-06T07:08:09.010Z');
     await Promise.all(runs.flatMap((runId, i) => [
       store.append(ev(runId, 'step.started', {}, { run: { status: 'running', startedAt: t0 }, steps: [{ stepId: 's', iteration: '', status: 'running', attempt: 1, input: { i } }] })),
-      store.append(ev(runId, 'step.completed', {}, { run: { outputs: { i } }, steps: [{ stepId: 's', iteration: '', status: 'completed', output: [i] }] })),
+      store.append(ev(runId, 'step.completed', null, { run: { outputs: { i } }, steps: [{ stepId: 's', iteration: '', status: 'completed', output: [i] }] })),
     ]));
     for (const [i, runId] of runs.entries()) {
       expect(await fx.db.run.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({ status: 'running', startedAt: t0, outputs: { i }, lastSeq: 2 });
       expect(await fx.db.runStep.findFirstOrThrow({ where: { runId } })).toMatchObject({ status: 'completed', attempt: 1, input: { i }, output: [i] });
+      expect((await store.read(runId)).map((e) => e.payload)).toEqual([{}, null]);
     }
   });
 

@@ -1,6 +1,9 @@
 // Several stores on one database, as several processes would have: racing claims never
 // lease one run twice. On SQLite, the store shares the file with Prisma's connection: it
 // waits for a Prisma transaction's write lock without blocking the event loop.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JournalStore } from '../../../../server/engine/journal-store.ts';
 import { databaseKinds } from '../../../helpers/databases.ts';
@@ -34,6 +37,23 @@ describe.each(databaseKinds)('journal stores racing on %s', (kind) => {
     await a.claim('same-owner', { statuses: ['shared'], limit: 1, leaseMs: 60_000 });
     const results = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).append({ runId: run, owner: 'same-owner', events: [{ type: 'e', payload: { i } }] })));
     expect(results.flat().map((e) => e.seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+  });
+
+  it('numbers densely while another process appends to the same run', async () => {
+    const [run] = await fx.runs(1, 'two-processes') as [string];
+    const store = await fx.store();
+    await store.claim('shared', { statuses: ['two-processes'], limit: 1, leaseMs: 60_000 });
+    const worker = promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'append-worker.ts'), JSON.stringify(fx.config), run, 'shared', '150']);
+    const mine: number[] = [];
+    // Keep appending until the other process is done, so the two really overlap.
+    let workerDone = false;
+    void worker.finally(() => { workerDone = true; });
+    while (!workerDone || mine.length < 50) mine.push(...(await store.append({ runId: run, owner: 'shared', events: [{ type: 'from-test', payload: {} }] })).map((e) => e.seq));
+    const theirs = JSON.parse((await worker).stdout) as number[];
+    expect(theirs).toHaveLength(150);
+    const all = [...mine, ...theirs].sort((a, b) => a - b);
+    expect(all).toEqual(all.map((_, i) => i + 1));
+    expect((await store.read(run)).map((e) => e.seq)).toEqual(all);
   });
 });
 
