@@ -19,11 +19,14 @@ export interface GroupCommitOptions {
   maxWaitMs: number;
 }
 
+const YIELD_EVERY = 64;
+
 export class GroupCommit<T, R> {
   private queue: Pending<T, R>[] = [];
   private inFlight = false;
   private scheduled = false;
   private idleWaiters: (() => void)[] = [];
+  private sinceYield = 0;
 
   constructor(
     private readonly commit: (batch: Pending<T, R>[]) => void | Promise<void>,
@@ -47,9 +50,12 @@ export class GroupCommit<T, R> {
     this.scheduled = true;
     // process.nextTick queued from a promise continuation runs after the whole microtask
     // queue has drained, so writers woken by the previous batch all get to submit again
-    // before the next one starts — without paying for a timer.
+    // before the next one starts — without paying for a timer. But a committer that finishes
+    // synchronously (SQLite) never returns to the event loop that way, and a writer appending
+    // in a loop would starve all I/O: every YIELD_EVERY-th batch waits for setImmediate.
     if (waitMs > 0) setTimeout(() => this.flush(), waitMs);
-    else process.nextTick(() => this.flush());
+    else if (++this.sinceYield < YIELD_EVERY) process.nextTick(() => this.flush());
+    else setImmediate(() => { this.sinceYield = 0; this.flush(); });
   }
 
   private flush(): void {

@@ -65,6 +65,16 @@ describe('group commit', () => {
     await expect(failing.submit(3)).rejects.toThrow('disk on fire'); // not stuck: the next batch is tried
   });
 
+  it('lets the event loop run while a writer appends in a loop to a synchronous committer', async () => {
+    const gc = new GroupCommit<number, number>((batch) => { for (const p of batch) p.resolve(p.item); }, { maxBatch: 10, maxWaitMs: 0 });
+    let ioRan = false;
+    setImmediate(() => { ioRan = true; });
+    let i = 0;
+    while (!ioRan && i < 10_000) await gc.submit(i++);
+    expect(ioRan).toBe(true);
+    expect(i).toBeLessThan(1000);
+  });
+
   it('drain waits for everything submitted so far', async () => {
     const { gc } = recorder(10);
     let done = 0;
