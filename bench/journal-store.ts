@@ -16,6 +16,7 @@ import type { DatabaseConfig } from '../server/config.ts';
 import { openDatabase } from '../server/db/client.ts';
 import { migrateDatabase } from '../server/db/index.ts';
 import { createJournalStore, type JournalStore } from '../server/engine/journal-store.ts';
+import { appendSql } from '../server/engine/postgres-journal-sql.ts';
 import { freshPostgres } from '../test/helpers/databases.ts';
 import { runSuite, type BenchCase } from './harness.ts';
 
@@ -28,12 +29,12 @@ const summaryRows: string[] = [];
  * neighbour's load drifts over seconds; taking turns spreads it over both sides, where
  * case-after-case measurement can hand all of it to one.
  */
-async function suite(title: string, cases: [BenchCase, BenchCase], ops: number, unit = 1): Promise<void> {
+async function suite(title: string, cases: [BenchCase, BenchCase, ...BenchCase[]], ops: number, unit = 1): Promise<void> {
   const results = await runSuite(title, cases, ops);
   const n = Math.max(unit, Math.round(ops / 10 / unit) * unit);
   const total = [0, 0];
   for (let block = 0; block < 20; block++) {
-    for (const [i, c] of cases.entries()) {
+    for (const [i, c] of cases.slice(0, 2).entries()) {
       const t0 = process.hrtime.bigint();
       await c.run(n);
       total[i]! += Number(process.hrtime.bigint() - t0);
@@ -103,12 +104,29 @@ async function sqliteSuites(ops: number, dir: string): Promise<void> {
   const rawInsert = (runId: string) =>
     insert.run(runId, next(runId), 'step.completed', JSON.stringify(PAYLOAD), new Date().toISOString().replace('Z', '+00:00'));
   const batch = raw.transaction((ids: string[]) => { for (const id of ids) rawInsert(id); });
+  // The floor: the store's own statements for one event, straight on the driver.
+  const floorDb = new Database(storeConfig.file);
+  floorDb.pragma('synchronous = NORMAL');
+  floorDb.pragma('foreign_keys = ON');
+  const [begin, advance, insertEvent, commit] = ['BEGIN IMMEDIATE',
+    'UPDATE "Run" SET "lastSeq" = "lastSeq" + 1 WHERE "id" = ? AND "leaseOwner" = ? AND "leaseUntil" > ? RETURNING "lastSeq"',
+    'INSERT INTO "RunEvent" ("runId", "seq", "type", "payload", "createdAt") VALUES (?, ?, ?, ?, ?)', 'COMMIT'].map((sql) => floorDb.prepare(sql));
+  advance!.pluck();
+  const floorRun = storeRuns.many[0]!; // not written by the store's sequential case
+  const floorAppend = () => {
+    const now = new Date().toISOString().replace('Z', '+00:00');
+    begin!.run();
+    const seq = advance!.get(floorRun, OWNER, now) as number;
+    insertEvent!.run(floorRun, seq, 'step.completed', JSON.stringify(PAYLOAD), now);
+    commit!.run();
+  };
   const store = await openStore(storeConfig);
   const [sequential, concurrent] = storeCases(store, storeRuns);
   try {
     await suite('SQLite WAL + NORMAL: sequential appends (target ≥ 0.7)', [
       { name: 'raw better-sqlite3 INSERT, 1 row/tx', async run(n) { for (let i = 0; i < n; i++) rawInsert(rawRuns.one); } },
       sequential,
+      { name: "(floor) the store's SQL on the driver, no JS around", async run(n) { for (let i = 0; i < n; i++) floorAppend(); } },
     ], ops);
     await suite(`SQLite WAL + NORMAL: ${RUNS} writers (target ≥ 0.5)`, [
       { name: `raw better-sqlite3 INSERT, ${RUNS} rows/tx`, async run(n) { for (let i = 0; i < n; i += RUNS) batch(rawRuns.many); } },
@@ -117,6 +135,7 @@ async function sqliteSuites(ops: number, dir: string): Promise<void> {
   } finally {
     await store.close();
     raw.close();
+    floorDb.close();
   }
 }
 
@@ -125,11 +144,12 @@ async function postgresSuites(ops: number): Promise<void> {
   if (!rawDb) { console.log('\n(PostgreSQL at 127.0.0.1:5432 not reachable: its suites are left out)'); return; }
   const storeDb = await freshPostgres();
   const raw = new pg.Client({ connectionString: rawDb.url });
+  const floor = new pg.Client({ connectionString: storeDb.url }); // the store's statement, no JS around
   let store: JournalStore | undefined;
   try {
     const rawRuns = await seed(rawDb.config);
     const storeRuns = await seed(storeDb.config);
-    await raw.connect();
+    await Promise.all([raw.connect(), floor.connect()]);
     store = await openStore(storeDb.config);
     const [sequential, concurrent] = storeCases(store, storeRuns);
     const next = numbering();
@@ -145,6 +165,10 @@ async function postgresSuites(ops: number): Promise<void> {
         for (let i = 0; i < n; i++) await raw.query({ name: 'one', text: insertOne, values: [rawRuns.one, next(rawRuns.one), 'step.completed', payload, new Date().toISOString()] });
       } },
       sequential,
+      { name: "(floor) the store's SQL on the driver, no JS around", async run(n) {
+        const floorSql = { name: 'floor', text: appendSql({ oneRun: true, oneEvent: true, runFields: false, steps: false }) };
+        for (let i = 0; i < n; i++) await floor.query({ ...floorSql, values: [storeRuns.many[0], OWNER, 'step.completed', payload] });
+      } },
     ], ops);
     await suite(`PostgreSQL: ${RUNS} writers (target ≥ 0.5)`, [
       { name: `raw pg INSERT, ${RUNS} rows/tx (one statement)`, async run(n) {
@@ -154,7 +178,7 @@ async function postgresSuites(ops: number): Promise<void> {
     ], ops, RUNS);
   } finally {
     await store?.close();
-    await raw.end();
+    await Promise.all([raw.end(), floor.end()]);
     await Promise.all([rawDb.drop(), storeDb.drop()]);
   }
 }

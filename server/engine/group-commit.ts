@@ -27,6 +27,7 @@ export class GroupCommit<T, R> {
   private scheduled = false;
   private idleWaiters: (() => void)[] = [];
   private sinceYield = 0;
+  private readonly flushNow = () => this.flush();
 
   constructor(
     private readonly commit: (batch: Pending<T, R>[]) => void | Promise<void>,
@@ -53,8 +54,8 @@ export class GroupCommit<T, R> {
     // before the next one starts — without paying for a timer. But a committer that finishes
     // synchronously (SQLite) never returns to the event loop that way, and a writer appending
     // in a loop would starve all I/O: every YIELD_EVERY-th batch waits for setImmediate.
-    if (waitMs > 0) setTimeout(() => this.flush(), waitMs);
-    else if (++this.sinceYield < YIELD_EVERY) process.nextTick(() => this.flush());
+    if (waitMs > 0) setTimeout(this.flushNow, waitMs);
+    else if (++this.sinceYield < YIELD_EVERY) process.nextTick(this.flushNow);
     else setImmediate(() => { this.sinceYield = 0; this.flush(); });
   }
 
@@ -87,6 +88,6 @@ export class GroupCommit<T, R> {
   private settled(): void {
     this.inFlight = false;
     if (this.queue.length > 0) this.schedule(0);
-    else for (const wake of this.idleWaiters.splice(0)) wake();
+    else if (this.idleWaiters.length > 0) for (const wake of this.idleWaiters.splice(0)) wake();
   }
 }

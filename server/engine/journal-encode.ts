@@ -82,15 +82,15 @@ function encodeStep(s: StepRowChange, date: DateFormat): EncodedStep {
 
 export function encodeWrite(w: JournalWrite, date: DateFormat): EncodedWrite {
   if (w.events.length === 0) throw new TypeError('append needs at least one event: every state change is journalled');
-  return {
-    runId: w.runId,
-    owner: w.owner,
-    types: w.events.map((e) => e.type),
-    payloads: w.events.map((e) => JSON.stringify(e.payload ?? null)),
-    values: w.events.map((e) => e.payload ?? null),
-    run: w.run ? encodeRun(w.run, date) : null,
-    steps: (w.steps ?? []).map((s) => encodeStep(s, date)),
-  };
+  const types: string[] = [], payloads: string[] = [], values: unknown[] = [];
+  for (const e of w.events) {
+    const value = e.payload ?? null;
+    types.push(e.type);
+    payloads.push(JSON.stringify(value));
+    values.push(value);
+  }
+  const steps = w.steps?.length ? w.steps.map((s) => encodeStep(s, date)) : [];
+  return { runId: w.runId, owner: w.owner, types, payloads, values, run: w.run ? encodeRun(w.run, date) : null, steps };
 }
 
 /** Later changes win field by field (used where one statement may touch a row only once). */

@@ -18,10 +18,12 @@
 //   with skewed clocks still agree on expiry. Leases are at least as long as the renewal
 //   interval plus the worst stall the engine tolerates; the fence makes a longer stall safe.
 // - Group commit. Appends made while a batch is being committed, or in the same tick as the
-//   first, are committed together, one transaction for many writers. Each write keeps its
-//   own fence: a refused one fails alone while the rest commit (SQLite: a savepoint per
-//   write; PostgreSQL: one statement whose fence is per run — see postgres-journal.ts).
-//   One batch at a time, so one writer's appends are numbered in the order it made them.
+//   first (or within groupCommitMaxWaitMs), are committed together: one transaction, one
+//   commit for many writers. Each write keeps its own fence: a refused one writes nothing
+//   and fails alone while the rest commit. A write that fails half-way (a constraint on its
+//   rows) is undone alone too: SQLite then redoes the batch with a savepoint per write,
+//   PostgreSQL one statement per write (see sqlite-journal.ts, postgres-journal.ts). One
+//   batch at a time, so one writer's appends are numbered in the order it made them.
 // - Leases. claim() takes runs whose lease is free or expired (PostgreSQL: FOR UPDATE SKIP
 //   LOCKED); renew() extends live leases and reports the lost ones — an expired lease is
 //   lost even if nobody took it yet, as the fence would refuse it; release() runs after the

@@ -41,7 +41,7 @@ const steps = (param: string) => `, s AS (
   WHERE NOT EXISTS (SELECT 1 FROM "RunStep" AS t WHERE t."runId" = s.run AND t."stepId" = s.step AND t."iteration" = s.iter)
 )`;
 
-export interface AppendShape { oneRun: boolean; runFields: boolean; steps: boolean }
+export interface AppendShape { oneRun: boolean; oneEvent: boolean; runFields: boolean; steps: boolean }
 
 const EVENTS_AND_RESULT = (events: string, shape: AppendShape, stepsParam: string) => `, ev AS (
   INSERT INTO "RunEvent" ("runId", "seq", "type", "payload", "createdAt")
@@ -60,13 +60,17 @@ SELECT r."id", r.base, (extract(epoch FROM ${AT}) * 1000)::float8 AS at FROM r`;
  *    that existed before the statement; si inserts the others (all CTEs see the same
  *    snapshot, so each step lands in exactly one of the two).
  *
- * One run: $1 run, $2 owner, $3 event types (text[]), $4 payloads (jsonb[]), then
+ * One run: $1 run, $2 owner, $3 event types (text[]; text for one event), $4 payloads (jsonb[]; jsonb), then
  *   [$5 mask, $6 status, $7 outputs, $8 error, $9 startedAt, $10 finishedAt], then steps (JSON).
  * Many runs: $1 groups, $2 events, $3 steps (JSON arrays).
  */
 export function appendSql(shape: AppendShape): string {
   if (shape.oneRun) {
-    const n = 'cardinality($3::text[])';
+    // One event (the common single append): scalars, no arrays to build and unnest.
+    const n = shape.oneEvent ? '1' : 'cardinality($3::text[])';
+    const events = shape.oneEvent
+      ? 'r, (SELECT $3::text AS type, $4::jsonb AS payload, 1 AS k) AS e'
+      : 'r, unnest($3::text[], $4::jsonb[]) WITH ORDINALITY AS e(type, payload, k)';
     const g = shape.runFields
       ? `\n  FROM (SELECT $5::int AS m, $6::text AS status, $7::jsonb AS outputs, $8::jsonb AS error, $9::timestamp(3) AS started, $10::timestamp(3) AS finished) AS g`
       : '';
@@ -74,7 +78,7 @@ export function appendSql(shape: AppendShape): string {
   UPDATE "Run" AS t SET "lastSeq" = t."lastSeq" + ${n}${shape.runFields ? RUN_FIELDS : ''}${g}
   WHERE t."id" = $1 AND t."leaseOwner" = $2 AND t."leaseUntil" > ${NOW}
   RETURNING t."id", t."lastSeq" - ${n} AS base
-)${EVENTS_AND_RESULT('r, unnest($3::text[], $4::jsonb[]) WITH ORDINALITY AS e(type, payload, k)', shape, shape.runFields ? '$11' : '$5')}`;
+)${EVENTS_AND_RESULT(events, shape, shape.runFields ? '$11' : '$5')}`;
   }
   const g = shape.runFields
     ? 'run text, owner text, n int, m int, status text, outputs jsonb, error jsonb, started timestamp(3), finished timestamp(3)'

@@ -32,7 +32,7 @@ const types = {
 /** Prepared once per connection, per shape of batch. */
 const statements = new Map<string, { name: string; text: string }>();
 function statement(shape: AppendShape): { name: string; text: string } {
-  const key = `${Number(shape.oneRun)}${Number(shape.runFields)}${Number(shape.steps)}`;
+  const key = `${Number(shape.oneRun)}${Number(shape.oneEvent)}${Number(shape.runFields)}${Number(shape.steps)}`;
   let st = statements.get(key);
   if (!st) statements.set(key, st = { name: `journal-append-${key}`, text: appendSql(shape) });
   return st;
@@ -62,11 +62,13 @@ function buildChunk(chunk: Entry[]): { name: string; text: string; values: unkno
     `"status":${str(st.status)},"attempt":${str(st.attempt)},"input":${st.input ?? 'null'},"output":${st.output ?? 'null'},` +
     `"error":${st.error ?? 'null'},"started":${str(st.startedAt)},"finished":${str(st.finishedAt)}}`).join(',')}]`;
   const runFields = [...groups.values()].some((g) => g.run);
-  const shape = { oneRun: groups.size === 1, runFields, steps: stepsJson !== undefined };
+  const [[runId, first]] = groups as unknown as [[string, Group]];
+  const oneRun = groups.size === 1;
+  const shape = { oneRun, oneEvent: oneRun && first.types.length === 1, runFields, steps: stepsJson !== undefined };
   let values: unknown[];
   if (shape.oneRun) {
-    const [[runId, g]] = groups as unknown as [[string, Group]];
-    values = [runId, g.owner, g.types, g.payloads];
+    const g = first;
+    values = shape.oneEvent ? [runId, g.owner, g.types[0], g.payloads[0]] : [runId, g.owner, g.types, g.payloads];
     if (g.run) values.push(g.run.mask, g.run.status, g.run.outputs, g.run.error, g.run.startedAt, g.run.finishedAt);
   } else {
     const gs: string[] = [];

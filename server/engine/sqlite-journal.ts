@@ -169,16 +169,20 @@ export function openSqliteJournal(file: string, synchronous: 'NORMAL' | 'FULL', 
     return true;
   }
 
+  const begin = () => s.begin.run();
   /** Takes the write lock (retrying from a timer while another connection holds it), then
-   *  commits; synchronous when the lock is free. */
-  function locked(then: () => void | Promise<void>): void | Promise<void> {
-    const begun = withLock(() => s.begin.run());
-    return begun instanceof Promise ? begun.then(then) : then();
+   *  commits the batch; synchronous when the lock is free. */
+  function commit(batch: Entry[], isolate: boolean): void | Promise<void> {
+    const begun = withLock(begin);
+    if (begun instanceof Promise) return begun.then(() => commit2(batch, isolate));
+    return commit2(batch, isolate);
+  }
+  function commit2(batch: Entry[], isolate: boolean): void | Promise<void> {
+    if (!commitBatch(batch, isolate)) return commit(batch, true);
   }
 
-  const writer = new GroupCommit<EncodedWrite, AppendedEvent[]>((batch) => locked(() => {
-    if (!commitBatch(batch, false)) return locked(() => { commitBatch(batch, true); });
-  }), { maxBatch: opts.groupCommitMaxBatch ?? 1000, maxWaitMs: opts.groupCommitMaxWaitMs ?? 0 });
+  const writer = new GroupCommit<EncodedWrite, AppendedEvent[]>((batch) => commit(batch, false),
+    { maxBatch: opts.groupCommitMaxBatch ?? 1000, maxWaitMs: opts.groupCommitMaxWaitMs ?? 0 });
 
   let closed = false;
   const open = () => { if (closed) throw new Error('The journal store is closed'); };
