@@ -3,7 +3,7 @@
 // ones), and the expression data a step sees.
 import { compileExpression, evaluateCondition, type ExpressionContext } from '../expressions/index.ts';
 import type { RunEvent, StepError } from './events.ts';
-import { apply } from './reducer.ts';
+import { apply, ownedCopy } from './reducer.ts';
 import type { RunPlan } from './plan.ts';
 import type { RunState, StepState } from './state.ts';
 
@@ -73,10 +73,11 @@ export function condition(source: string, data: ExpressionContext): { ok: true; 
 export class Builder {
   events: RunEvent[] = [];
   actions: Action[] = [];
-  constructor(public state: RunState) {}
+  state: RunState;
+  constructor(state: RunState) { this.state = ownedCopy(state); }
   emit(e: RunEvent): void {
     this.events.push(e);
-    this.state = apply(this.state, e);
+    this.state = apply(this.state, e, this.state.seq + 1, true);
   }
 }
 

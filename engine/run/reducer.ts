@@ -8,15 +8,22 @@ export function initialState(): RunState {
   return { status: 'created', versionId: '', inputs: {}, vars: {}, steps: new Map(), seq: 0 };
 }
 
-function updateStep(state: RunState, step: string, iteration: string, patch: (s: StepState) => StepState): RunState {
+// `owned`: the caller owns state.steps (a private copy made once per fold or decision), so it
+// is updated in place instead of copied for every event — copying made folding O(n²).
+function updateStep(state: RunState, step: string, iteration: string, patch: (s: StepState) => StepState, owned: boolean): RunState {
   const key = stepKey(step, iteration);
   const current = state.steps.get(key) ?? { step, iteration, status: 'pending', attempt: 0 };
-  const steps = new Map(state.steps);
+  const steps = owned ? state.steps : new Map(state.steps);
   steps.set(key, patch(current));
   return { ...state, steps };
 }
 
-export function apply(state: RunState, event: RunEvent, seq = state.seq + 1): RunState {
+/** A state whose steps map the caller may update in place (see `apply`'s `owned`). */
+export function ownedCopy(state: RunState): RunState {
+  return { ...state, steps: new Map(state.steps) };
+}
+
+export function apply(state: RunState, event: RunEvent, seq = state.seq + 1, owned = false): RunState {
   const s = { ...state, seq };
   switch (event.type) {
     case 'run.created': return { ...s, versionId: event.versionId, inputs: event.inputs, vars: event.vars };
@@ -29,30 +36,30 @@ export function apply(state: RunState, event: RunEvent, seq = state.seq + 1): Ru
     case 'run.failed': return { ...s, status: 'failed', error: event.error };
     case 'run.cancelled': return { ...s, status: 'cancelled' };
     case 'step.started':
-      return updateStep(s, event.step, event.iteration, (st) => ({ ...st, status: 'running', attempt: event.attempt, input: event.input, error: undefined, retryAt: undefined }));
+      return updateStep(s, event.step, event.iteration, (st) => ({ ...st, status: 'running', attempt: event.attempt, input: event.input, error: undefined, retryAt: undefined }), owned);
     case 'step.completed':
-      return updateStep(s, event.step, event.iteration, (st) => ({ ...st, status: 'completed', attempt: Math.max(st.attempt, event.attempt), output: event.output, port: event.port, retryAt: undefined, waitUntil: undefined, completedSeq: seq }));
+      return updateStep(s, event.step, event.iteration, (st) => ({ ...st, status: 'completed', attempt: Math.max(st.attempt, event.attempt), output: event.output, port: event.port, retryAt: undefined, waitUntil: undefined, completedSeq: seq }), owned);
     case 'step.failed':
-      return updateStep(s, event.step, event.iteration, (st) => ({ ...st, status: event.retryAt ? 'retrying' : 'failed', error: event.error, retryAt: event.retryAt }));
+      return updateStep(s, event.step, event.iteration, (st) => ({ ...st, status: event.retryAt ? 'retrying' : 'failed', error: event.error, retryAt: event.retryAt }), owned);
     case 'step.skipped':
-      return updateStep(s, event.step, event.iteration, (st) => ({ ...st, status: 'skipped', skipReason: event.reason }));
+      return updateStep(s, event.step, event.iteration, (st) => ({ ...st, status: 'skipped', skipReason: event.reason }), owned);
     case 'step.cancelled':
-      return updateStep(s, event.step, event.iteration, (st) => ({ ...st, status: 'cancelled', retryAt: undefined }));
+      return updateStep(s, event.step, event.iteration, (st) => ({ ...st, status: 'cancelled', retryAt: undefined }), owned);
     case 'step.crashed':
-      return updateStep(s, event.step, event.iteration, (st) => ({ ...st, status: 'crashed' }));
+      return updateStep(s, event.step, event.iteration, (st) => ({ ...st, status: 'crashed' }), owned);
     case 'step.waiting':
-      return updateStep(s, event.step, event.iteration, (st) => ({ ...st, status: 'waiting', waitUntil: event.until, waitReason: event.reason }));
+      return updateStep(s, event.step, event.iteration, (st) => ({ ...st, status: 'waiting', waitUntil: event.until, waitReason: event.reason }), owned);
     case 'loop.started':
-      return updateStep(s, event.step, '', (st) => ({ ...st, items: event.items, iterations: 0 }));
+      return updateStep(s, event.step, '', (st) => ({ ...st, items: event.items, iterations: 0 }), owned);
     case 'loop.iteration':
-      return updateStep(s, event.step, '', (st) => ({ ...st, iterations: Math.max(st.iterations ?? 0, event.index + 1) }));
+      return updateStep(s, event.step, '', (st) => ({ ...st, iterations: Math.max(st.iterations ?? 0, event.index + 1) }), owned);
     case 'gate.decided':
-      return updateStep(s, event.step, event.iteration, (st) => ({ ...st, decisions: [...(st.decisions ?? []), { decision: event.decision, by: event.by, comment: event.comment, at: event.at }] }));
+      return updateStep(s, event.step, event.iteration, (st) => ({ ...st, decisions: [...(st.decisions ?? []), { decision: event.decision, by: event.by, comment: event.comment, at: event.at }] }), owned);
   }
 }
 
 export function fold(events: Iterable<RunEvent>, from: RunState = initialState()): RunState {
-  let state = from;
-  for (const e of events) state = apply(state, e);
+  let state = ownedCopy(from);
+  for (const e of events) state = apply(state, e, state.seq + 1, true);
   return state;
 }
