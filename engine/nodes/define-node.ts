@@ -137,6 +137,8 @@ export interface NodeContext {
   attempt: number;
   /** Stable across retries and restarts: run id + step id (+ iteration). */
   idempotencyKey: string;
+  /** The run's own working directory, shared by its steps and no other run's. */
+  workspace: string;
   log(line: string): void;
 }
 

@@ -6,6 +6,8 @@
 // expired — after a crash or restart — are claimed by the recovery loop, rebuilt from their
 // journal and continued (engine/run/scheduler.ts `recover`).
 import { EventEmitter } from 'node:events';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { ConflictError, NotFoundError, ValidationError } from '../../engine/errors.ts';
@@ -24,6 +26,8 @@ import type { AppendedEvent, JournalStore } from './journal-types.ts';
 
 export interface RunServiceOptions {
   db: Db;
+  /** Runs get DATA_DIR/runs/<runId>/workspace. */
+  dataDir: string;
   journal: JournalStore;
   registry: NodeRegistry;
   runners: Iterable<NodeRunner>;
@@ -64,9 +68,17 @@ export function createRunService(opts: RunServiceOptions) {
     const runner = runners.get(inv.node.def.type);
     if (!runner) throw { code: 'NO_RUNNER', message: `Node type "${inv.node.def.type}" cannot run on this server (it has no run.ts).`, retryable: false };
     return runner.run({
-      signal: inv.signal, runId, stepId: inv.node.id, attempt: inv.attempt, idempotencyKey: inv.idempotencyKey,
+      signal: inv.signal, runId, stepId: inv.node.id, attempt: inv.attempt, idempotencyKey: inv.idempotencyKey, workspace: await workspaceOf(runId),
       log: (line) => log.debug('step log', { runId, step: inv.node.id, line }),
     }, inv.config as never, {});
+  }
+
+  /** Created on first use, so a run recovered on another machine with shared storage finds it too. */
+  async function workspaceOf(runId: string): Promise<string> {
+    if (!/^[A-Za-z0-9_-]+$/.test(runId)) throw new Error(`unexpected run id ${runId}`);
+    const dir = path.join(opts.dataDir, 'runs', runId, 'workspace');
+    await mkdir(dir, { recursive: true });
+    return dir;
   }
 
   async function planFor(versionId: string): Promise<RunPlan> {

@@ -3,10 +3,10 @@
 import { defineRunner, type NodeRunner } from '../../engine/nodes/define-node.ts';
 import { echoNode, failNode, waitNode } from './test-nodes.ts';
 
-export interface Ledger { entries: { runId: string; step: string; attempt: number }[] }
+export interface Ledger { entries: { runId: string; step: string; attempt: number; workspace?: string }[] }
 
 export function testRunners(ledger: Ledger = { entries: [] }, gates = new Map<string, () => void>()): NodeRunner[] {
-  const record = (ctx: { runId: string; stepId: string; attempt: number }) => ledger.entries.push({ runId: ctx.runId, step: ctx.stepId, attempt: ctx.attempt });
+  const record = (ctx: { runId: string; stepId: string; attempt: number; workspace: string }) => ledger.entries.push({ runId: ctx.runId, step: ctx.stepId, attempt: ctx.attempt, workspace: ctx.workspace });
   return [
     defineRunner(echoNode, async (ctx, config) => { record(ctx); return { value: config.value ?? null }; }),
     defineRunner(failNode, async (ctx, config) => {

@@ -1,6 +1,8 @@
 // Durable runs through the real server on both databases: start over tRPC, the journal and
 // the row projection agree, controls work, and a run left behind by a crashed process is
 // recovered — completed steps are not run again, the in-flight one runs with the next attempt.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 import { fold } from '../../../engine/run/reducer.ts';
@@ -67,6 +69,22 @@ describe.each(databaseKinds)('durable runs on %s', (kind) => {
     expect((await api.runs.events.query({ runId, afterSeq: events.length - 2 })).map((e) => e.seq)).toEqual([events.length - 1, events.length]);
   });
 
+  it('gives each run its own workspace directory, shared by its steps', async () => {
+    const byRun = new Map<string, Set<string>>();
+    for (const e of ledger.entries) {
+      if (!byRun.has(e.runId)) byRun.set(e.runId, new Set());
+      byRun.get(e.runId)!.add(e.workspace!);
+    }
+    const workspaces = [...byRun.values()];
+    expect(workspaces.length).toBeGreaterThanOrEqual(1);
+    for (const [runId, dirs] of byRun) {
+      expect(dirs.size).toBe(1);
+      const dir = [...dirs][0]!;
+      expect(dir.endsWith(path.join('runs', runId, 'workspace'))).toBe(true);
+      expect(existsSync(dir)).toBe(true);
+    }
+  });
+
   it('refuses bad inputs and unpublished workflows with clear errors', async () => {
     const bad = await api.runs.start.mutate({ workflowId: 'chain', inputs: { n: 'lots' } }).catch((e: unknown) => e);
     expect((bad as TRPCClientError<AppRouter>).data?.code).toBe('BAD_REQUEST');
@@ -105,7 +123,7 @@ describe.each(databaseKinds)('durable runs on %s', (kind) => {
     // The ghost stops renewing: its lease runs out and this server's recovery loop takes over.
     await db.run.update({ where: { id: run.id }, data: { leaseUntil: new Date(Date.now() - 1000) } });
     await waitFor(async () => (await db.run.findUnique({ where: { id: run.id } }))?.status === 'completed', { what: 'recovered run to complete', timeoutMs: 15_000 });
-    const ran = ledger.entries.filter((e) => e.runId === run.id);
+    const ran = ledger.entries.filter((e) => e.runId === run.id).map(({ runId, step, attempt }) => ({ runId, step, attempt }));
     expect(ran).toEqual([{ runId: run.id, step: 'small', attempt: 2 }]);
     const steps = await db.runStep.findMany({ where: { runId: run.id } });
     expect(Object.fromEntries(steps.map((s) => [s.stepId, s.status]))).toMatchObject({ small: 'completed', big: 'skipped', hold: 'skipped', last: 'skipped' });
