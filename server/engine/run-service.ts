@@ -74,10 +74,15 @@ export function createRunService(opts: RunServiceOptions) {
   }
 
   /** Created on first use, so a run recovered on another machine with shared storage finds it too. */
-  async function workspaceOf(runId: string): Promise<string> {
-    if (!/^[A-Za-z0-9_-]+$/.test(runId)) throw new Error(`unexpected run id ${runId}`);
-    const dir = path.join(opts.dataDir, 'runs', runId, 'workspace');
-    await mkdir(dir, { recursive: true });
+  const workspaces = new Map<string, Promise<string>>();
+  function workspaceOf(runId: string): Promise<string> {
+    let dir = workspaces.get(runId);
+    if (!dir) {
+      if (!/^[A-Za-z0-9_-]+$/.test(runId)) return Promise.reject(new Error(`unexpected run id ${runId}`));
+      const p = path.join(opts.dataDir, 'runs', runId, 'workspace');
+      dir = mkdir(p, { recursive: true }).then(() => p);
+      workspaces.set(runId, dir);
+    }
     return dir;
   }
 
@@ -101,6 +106,7 @@ export function createRunService(opts: RunServiceOptions) {
     executor.start({ recovering }).then(
       async (state) => {
         active.delete(runId);
+        workspaces.delete(runId);
         log.info('run finished', { runId, status: state.status });
         await opts.journal.release(owner, runId).catch(() => undefined);
       },
