@@ -35,6 +35,9 @@ export const runEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('step.skipped'), ...at, reason: z.enum(['condition', 'branch', 'run_ended']) }),
   z.object({ type: z.literal('step.cancelled'), ...at, reason: z.string().optional() }),
   z.object({ type: z.literal('step.crashed'), ...at, attempt: z.number().int().min(1) }),
+  // A retry or fork starts with the recorded results of an earlier run: these steps count as
+  // completed (with the same output and port) and never run in this run.
+  z.object({ type: z.literal('step.reused'), ...at, fromRun: z.string(), output: json, port: z.string().default('out'), edited: z.boolean().default(false) }),
   // A delay or a gate: the step holds until `until` (a gate also until enough decisions).
   z.object({ type: z.literal('step.waiting'), ...at, until: z.string().optional(), reason: z.enum(['delay', 'gate', 'escalated']) }),
   // A loop: its list (for `over`) is evaluated once, when it starts; each iteration is journaled.

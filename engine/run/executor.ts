@@ -49,8 +49,9 @@ export interface ExecutorOptions {
 
 export function defaultToError(err: unknown): StepError {
   if (err && typeof err === 'object' && 'code' in err && 'message' in err) {
-    const e = err as { code: unknown; message: unknown; retryable?: unknown };
-    return { code: String(e.code), message: String(e.message), retryable: e.retryable !== false };
+    const e = err as { code: unknown; message: unknown; retryable?: unknown; details?: unknown };
+    const details = e.details && typeof e.details === 'object' && !Array.isArray(e.details) ? { details: e.details as Record<string, unknown> } : {};
+    return { code: String(e.code), message: String(e.message), retryable: e.retryable !== false, ...details };
   }
   return { code: 'STEP_FAILED', message: err instanceof Error ? err.message : String(err), retryable: true };
 }

@@ -37,7 +37,9 @@ export function parseNeed(need: string): Need {
 }
 
 /** Control node types whose semantics the scheduler implements (the rest are on the way). */
-export const SCHEDULED_CONTROL_TYPES: ReadonlySet<string> = new Set(['condition', 'parallel', 'join', 'delay', 'gate', 'loop']);
+// `subworkflow` is scheduled like an action step (it runs while its child run runs); the server
+// gives it its meaning (server/engine/subworkflows.ts).
+export const SCHEDULED_CONTROL_TYPES: ReadonlySet<string> = new Set(['condition', 'parallel', 'join', 'delay', 'gate', 'loop', 'subworkflow']);
 
 const engineSupports = (def: NodeDefinition) => def.kind === 'action' || SCHEDULED_CONTROL_TYPES.has(def.type);
 

@@ -17,8 +17,8 @@ export default defineNode({
     workflow: workflowIdSchema.meta({ description: 'Id of the workflow to run.' }),
     version: z.union([z.number().int().min(1), z.literal('latest')]).default('latest')
       .meta({ description: 'Which saved version to run: a number, or latest (the newest version when this step starts).' }),
-    inputs: z.record(z.string(), z.string()).optional()
-      .meta({ description: "The child run's inputs, as templates, e.g. plan_id: \"${{ inputs.plan_id }}\"." }),
+    inputs: z.record(z.string(), z.unknown()).optional()
+      .meta({ description: "The child run's inputs; values may be templates, e.g. plan_id: \"${{ inputs.plan_id }}\" (a value that is one template keeps its type)." }),
     wait: z.boolean().default(true)
       .meta({ description: "Wait for the child run and fail when it fails (true), or continue as soon as it has started (false)." }),
   }),

@@ -17,11 +17,13 @@ import { RunExecutor, type StepInvocation } from '../../engine/run/executor.ts';
 import { buildPlan, PlanError, type RunPlan } from '../../engine/run/plan.ts';
 import { GateNotWaitingError } from '../../engine/run/scheduler.ts';
 import { fold } from '../../engine/run/reducer.ts';
+import { reusedResults } from '../../engine/run/lineage.ts';
 import { loadWorkflowYaml } from '../../engine/workflow/load.ts';
 import { coerceInputs, inputsSchema } from '../../engine/workflow/inputs.ts';
 import type { Db } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
 import { rowChanges } from './event-rows.ts';
+import { createSubworkflows } from './subworkflows.ts';
 import type { AppendedEvent, JournalStore } from './journal-types.ts';
 
 export interface RunServiceOptions {
@@ -40,6 +42,33 @@ export interface RunServiceOptions {
 
 /** Published for every journaled event, after it is durable. */
 export interface PublishedEvent { runId: string; seq: number; type: string; payload: unknown; at: string }
+
+export interface StartInput {
+  workflowId: string;
+  version?: number;
+  inputs?: Record<string, unknown>;
+  trigger?: string;
+  startedById?: string;
+  /** Same key (per workflow) → same run: a retried request does not start a second run. */
+  idempotencyKey?: string;
+}
+
+export interface StartedRun { runId: string; number: number; version: number; existing?: boolean }
+
+interface VersionRef { id: string; number: number }
+
+interface CreateRunSpec {
+  workflowId: string;
+  version: VersionRef;
+  plan: RunPlan;
+  inputs: Record<string, unknown>;
+  trigger?: string;
+  startedById?: string;
+  idempotencyKey?: string;
+  lineage?: { origin: 'retry' | 'rerun' | 'fork'; sourceRunId: string; sourceStep?: string };
+  parent?: { runId: string; stepKey: string };
+  reused?: RunEvent[];
+}
 
 const ACTIVE_STATUSES = ['queued', 'running', 'paused', 'cancelling', 'compensating'];
 
@@ -65,6 +94,7 @@ export function createRunService(opts: RunServiceOptions) {
   }
 
   async function invoke(runId: string, inv: StepInvocation): Promise<unknown> {
+    if (inv.node.def.type === 'subworkflow') return subworkflows.run(runId, inv);
     const runner = runners.get(inv.node.def.type);
     if (!runner) throw { code: 'NO_RUNNER', message: `Node type "${inv.node.def.type}" cannot run on this server (it has no run.ts).`, retryable: false };
     return runner.run({
@@ -125,7 +155,7 @@ export function createRunService(opts: RunServiceOptions) {
       try {
         const run = await opts.db.run.findUnique({ where: { id: runId }, select: { versionId: true, number: true, inputs: true } });
         if (!run) continue;
-        const events = (await opts.journal.read(runId)).map((e) => runEventSchema.parse(e.payload));
+        const events = await journalOf(runId);
         if (events.length === 0) {
           // The process that created the row died before journaling run.created (start() writes
           // the row, then the first event). The row holds the run's intent: journal it now.
@@ -157,6 +187,91 @@ export function createRunService(opts: RunServiceOptions) {
     return executor;
   }
 
+  async function journalOf(runId: string): Promise<RunEvent[]> {
+    return (await opts.journal.read(runId)).map((e) => runEventSchema.parse(e.payload));
+  }
+
+  async function resolveVersion(workflowId: string, number?: number): Promise<VersionRef> {
+    const version = await opts.db.workflowVersion.findFirst({
+      where: { workflowId, ...(number ? { number } : {}) }, orderBy: { number: 'desc' }, select: { id: true, number: true },
+    });
+    if (version) return version;
+    throw number
+      ? new NotFoundError('Version', `${workflowId}@${number}`)
+      : new ValidationError(`Workflow "${workflowId}" has no published version yet: publish it, then run it.`, { workflowId });
+  }
+
+  async function planForStart(versionId: string, workflowId: string): Promise<RunPlan> {
+    try { return await planFor(versionId); } catch (err) {
+      if (err instanceof PlanError) throw new ValidationError(err.message, { workflowId });
+      throw err;
+    }
+  }
+
+  function validInputs(plan: RunPlan, raw: Record<string, unknown>): Record<string, unknown> {
+    const parsed = inputsSchema(plan.workflow).safeParse(coerceInputs(plan.workflow, raw));
+    if (parsed.success) return parsed.data as Record<string, unknown>;
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(inputs)'}: ${i.message}`);
+    throw new ValidationError(`The run's inputs are not valid: ${problems.join('; ')}`, { issues: parsed.error.issues.map((i) => ({ path: i.path, message: i.message })) });
+  }
+
+  async function sourceRun(runId: string) {
+    const run = await opts.db.run.findUnique({ where: { id: runId }, select: { id: true, number: true, status: true, workflowId: true, versionId: true, inputs: true, version: { select: { id: true, number: true } } } });
+    if (!run) throw new NotFoundError('Run', runId);
+    return { ...run, inputs: (run.inputs ?? {}) as Record<string, unknown> };
+  }
+
+  async function findByIdempotencyKey(workflowId: string, key: string): Promise<StartedRun | undefined> {
+    const run = await opts.db.run.findUnique({ where: { workflowId_idempotencyKey: { workflowId, idempotencyKey: key } }, select: { id: true, number: true, version: { select: { number: true } } } });
+    return run ? { runId: run.id, number: run.number, version: run.version.number, existing: true } : undefined;
+  }
+
+  /** Writes the run row, journals run.created (and any reused results), and executes it. */
+  async function createRun(spec: CreateRunSpec): Promise<StartedRun> {
+    for (let tries = 0; ; tries++) {
+      const last = await opts.db.run.findFirst({ where: { workflowId: spec.workflowId }, orderBy: { number: 'desc' }, select: { number: true } });
+      let run: { id: string; number: number };
+      try {
+        run = await opts.db.run.create({
+          data: {
+            workflowId: spec.workflowId, versionId: spec.version.id, number: (last?.number ?? 0) + 1, status: 'queued', inputs: spec.inputs as never, // plain JSON, checked by the inputs schema
+            trigger: spec.trigger ?? 'manual', startedById: spec.startedById, leaseOwner: owner, leaseUntil: new Date(Date.now() + leaseMs),
+            idempotencyKey: spec.idempotencyKey, origin: spec.lineage?.origin ?? 'new', sourceRunId: spec.lineage?.sourceRunId, sourceStep: spec.lineage?.sourceStep,
+            parentRunId: spec.parent?.runId, parentStepKey: spec.parent?.stepKey,
+          },
+          select: { id: true, number: true },
+        });
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'P2002') throw err;
+        // A concurrent start with the same idempotency key (or a parent step that raced with
+        // itself) won: that run is the answer. Otherwise two runs took the same number: retry.
+        const winner = spec.idempotencyKey ? await findByIdempotencyKey(spec.workflowId, spec.idempotencyKey) : undefined;
+        if (winner) return winner;
+        if (spec.parent) {
+          const child = await opts.db.run.findUnique({ where: { parentRunId_parentStepKey: { parentRunId: spec.parent.runId, parentStepKey: spec.parent.stepKey } }, select: { id: true, number: true } });
+          if (child) return { runId: child.id, number: child.number, version: spec.version.number, existing: true };
+        }
+        if (tries > 5) throw err;
+        continue;
+      }
+      const created: RunEvent = { type: 'run.created', versionId: spec.version.id, inputs: spec.inputs, vars: {} };
+      const first = [created, ...(spec.reused ?? [])];
+      await append(run.id, first);
+      execute(run.id, spec.plan, first, false, run.number);
+      return { runId: run.id, number: run.number, version: spec.version.number };
+    }
+  }
+
+  const subworkflows = createSubworkflows({
+    db: opts.db, bus, log,
+    startChild: async (c) => {
+      const version = await resolveVersion(c.workflowId, c.version);
+      const plan = await planForStart(version.id, c.workflowId);
+      return createRun({ workflowId: c.workflowId, version, plan, inputs: validInputs(plan, c.inputs), parent: c.parent, trigger: 'parent' });
+    },
+    cancel: (runId, reason) => control(runId).cancel('parent run', reason),
+  });
+
   return {
     owner,
     bus,
@@ -171,46 +286,50 @@ export function createRunService(opts: RunServiceOptions) {
       heartbeat.unref();
     },
 
-    async start(input: { workflowId: string; version?: number; inputs?: Record<string, unknown>; trigger?: string; startedById?: string }) {
-      const version = await opts.db.workflowVersion.findFirst({
-        where: { workflowId: input.workflowId, ...(input.version ? { number: input.version } : {}) },
-        orderBy: { number: 'desc' },
-      });
-      if (!version) {
-        throw input.version
-          ? new NotFoundError('Version', `${input.workflowId}@${input.version}`)
-          : new ValidationError(`Workflow "${input.workflowId}" has no published version yet: publish it, then run it.`, { workflowId: input.workflowId });
+    /**
+     * Starts a run of the latest published version (or `version`). With an idempotencyKey, a
+     * second call with the same key returns the first run instead of starting another.
+     */
+    async start(input: StartInput): Promise<StartedRun> {
+      if (input.idempotencyKey) {
+        const existing = await findByIdempotencyKey(input.workflowId, input.idempotencyKey);
+        if (existing) return existing;
       }
-      let plan: RunPlan;
-      try { plan = await planFor(version.id); } catch (err) {
-        if (err instanceof PlanError) throw new ValidationError(err.message, { workflowId: input.workflowId });
-        throw err;
+      const version = await resolveVersion(input.workflowId, input.version);
+      const plan = await planForStart(version.id, input.workflowId);
+      return createRun({ ...input, version, plan, inputs: validInputs(plan, input.inputs ?? {}) });
+    },
+
+    /** A new run of a failed or cancelled run's version and inputs that keeps every completed step's result. */
+    async retry(runId: string, startedById?: string): Promise<StartedRun> {
+      const src = await sourceRun(runId);
+      if (src.status !== 'failed' && src.status !== 'cancelled') {
+        throw new ConflictError(`Run #${src.number} is ${src.status}: only a failed or cancelled run can be retried. Re-run it to start over with the same inputs.`, { runId });
       }
-      const parsed = inputsSchema(plan.workflow).safeParse(coerceInputs(plan.workflow, input.inputs ?? {}));
-      if (!parsed.success) {
-        const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(inputs)'}: ${i.message}`);
-        throw new ValidationError(`The run's inputs are not valid: ${problems.join('; ')}`, { issues: parsed.error.issues.map((i) => ({ path: i.path, message: i.message })) });
-      }
-      const inputs = parsed.data as Record<string, unknown>;
-      for (let tries = 0; ; tries++) {
-        const last = await opts.db.run.findFirst({ where: { workflowId: input.workflowId }, orderBy: { number: 'desc' }, select: { number: true } });
-        try {
-          const run = await opts.db.run.create({
-            data: {
-              workflowId: input.workflowId, versionId: version.id, number: (last?.number ?? 0) + 1, status: 'queued', inputs: inputs as never, // plain JSON, checked by the inputs schema
-              trigger: input.trigger ?? 'manual', startedById: input.startedById, leaseOwner: owner, leaseUntil: new Date(Date.now() + leaseMs),
-            },
-            select: { id: true, number: true },
-          });
-          const created: RunEvent = { type: 'run.created', versionId: version.id, inputs, vars: {} };
-          await append(run.id, [created]);
-          execute(run.id, plan, [created], false, run.number);
-          return { runId: run.id, number: run.number, version: version.number };
-        } catch (err) {
-          // Two runs of one workflow started at the same moment took the same number.
-          if ((err as { code?: string }).code !== 'P2002' || tries > 5) throw err;
-        }
-      }
+      const plan = await planFor(src.versionId);
+      const reused = reusedResults(plan, fold(await journalOf(runId)), runId, { kind: 'retry' });
+      return createRun({ workflowId: src.workflowId, version: src.version, plan, inputs: src.inputs, startedById, lineage: { origin: 'retry', sourceRunId: runId }, reused });
+    },
+
+    /** A fresh run of the same version with the same inputs. */
+    async rerun(runId: string, startedById?: string): Promise<StartedRun> {
+      const src = await sourceRun(runId);
+      const plan = await planFor(src.versionId);
+      return createRun({ workflowId: src.workflowId, version: src.version, plan, inputs: src.inputs, startedById, lineage: { origin: 'rerun', sourceRunId: runId } });
+    },
+
+    /**
+     * A new run from `step` of an earlier run: everything upstream of the step keeps its
+     * recorded result (optionally edited), the step and everything else runs for real.
+     * `version` runs another version of the workflow (default: the earlier run's).
+     */
+    async fork(input: { runId: string; step: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown>; version?: number; startedById?: string }): Promise<StartedRun> {
+      const src = await sourceRun(input.runId);
+      const version = input.version ? await resolveVersion(src.workflowId, input.version) : src.version;
+      const plan = await planForStart(version.id, src.workflowId);
+      const inputs = validInputs(plan, { ...src.inputs, ...input.inputs });
+      const reused = reusedResults(plan, fold(await journalOf(input.runId)), input.runId, { kind: 'fork', step: input.step, outputs: input.outputs });
+      return createRun({ workflowId: src.workflowId, version, plan, inputs, startedById: input.startedById, lineage: { origin: 'fork', sourceRunId: input.runId, sourceStep: input.step }, reused });
     },
 
     /** Approves or rejects a waiting gate. (Who may decide is checked by the caller.) */

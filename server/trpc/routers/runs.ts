@@ -8,26 +8,60 @@ const runId = z.string().min(1).max(64);
 export const runsRouter = router({
   /** Runs the latest published version (or `version`) with the given inputs. */
   start: publicProcedure
-    .input(z.object({ workflowId: workflowIdSchema, version: z.number().int().min(1).optional(), inputs: z.record(z.string(), z.unknown()).default({}) }))
-    .mutation(({ ctx, input }) => ctx.runs.start({ workflowId: input.workflowId, version: input.version, inputs: input.inputs })),
+    .input(z.object({
+      workflowId: workflowIdSchema,
+      version: z.number().int().min(1).optional(),
+      inputs: z.record(z.string(), z.unknown()).default({}),
+      idempotencyKey: z.string().trim().min(1).max(200).optional().describe('Starting twice with the same key returns the first run.'),
+    }))
+    .mutation(({ ctx, input }) => ctx.runs.start(input)),
+
+  /** A new run that keeps the completed steps of a failed or cancelled run and runs the rest. */
+  retry: publicProcedure.input(z.object({ runId })).mutation(({ ctx, input }) => ctx.runs.retry(input.runId)),
+
+  /** A new run of the same version with the same inputs. */
+  rerun: publicProcedure.input(z.object({ runId })).mutation(({ ctx, input }) => ctx.runs.rerun(input.runId)),
+
+  /**
+   * A new run from `step` of an earlier run: steps upstream of it keep their recorded outputs
+   * (or the edited ones given here), the step and everything else run for real.
+   */
+  fork: publicProcedure
+    .input(z.object({
+      runId,
+      step: z.string().min(1).max(64),
+      inputs: z.record(z.string(), z.unknown()).optional().describe('Inputs to change; the rest are the earlier run\'s.'),
+      outputs: z.record(z.string(), z.unknown()).optional().describe('Recorded outputs to replace, by step id.'),
+      version: z.number().int().min(1).optional().describe('Run this version of the workflow instead of the earlier run\'s.'),
+    }))
+    .mutation(({ ctx, input }) => ctx.runs.fork(input)),
 
   list: publicProcedure
     .input(z.object({ workflowId: workflowIdSchema, limit: z.number().int().min(1).max(200).default(50) }))
     .query(async ({ ctx, input }) => {
       const rows = await ctx.db.run.findMany({
         where: { workflowId: input.workflowId }, orderBy: { number: 'desc' }, take: input.limit,
-        select: { id: true, number: true, status: true, trigger: true, createdAt: true, startedAt: true, finishedAt: true, version: { select: { number: true } } },
+        select: { id: true, number: true, status: true, trigger: true, origin: true, sourceRunId: true, parentRunId: true, createdAt: true, startedAt: true, finishedAt: true, version: { select: { number: true } } },
       });
       return rows.map(({ version, ...r }) => ({ ...r, version: version.number, createdAt: r.createdAt.toISOString(), startedAt: r.startedAt?.toISOString() ?? null, finishedAt: r.finishedAt?.toISOString() ?? null }));
     }),
 
   get: publicProcedure.input(z.object({ runId })).query(async ({ ctx, input }) => {
-    const run = await ctx.db.run.findUnique({ where: { id: input.runId }, include: { steps: { orderBy: { startedAt: 'asc' } }, version: { select: { number: true } } } });
+    const run = await ctx.db.run.findUnique({
+      where: { id: input.runId },
+      include: {
+        steps: { orderBy: { startedAt: 'asc' } }, version: { select: { number: true } },
+        children: { select: { id: true, number: true, workflowId: true, status: true, parentStepKey: true }, orderBy: { createdAt: 'asc' } },
+      },
+    });
     if (!run) throw new NotFoundError('Run', input.runId);
     const iso = (d: Date | null) => d?.toISOString() ?? null;
     return {
       id: run.id, workflowId: run.workflowId, number: run.number, version: run.version.number, status: run.status, inputs: run.inputs,
       outputs: run.outputs, error: run.error, lastSeq: run.lastSeq, createdAt: iso(run.createdAt), startedAt: iso(run.startedAt), finishedAt: iso(run.finishedAt),
+      trigger: run.trigger, origin: run.origin, sourceRunId: run.sourceRunId, sourceStep: run.sourceStep,
+      parent: run.parentRunId ? { runId: run.parentRunId, step: run.parentStepKey?.replace(/#\d+$/, '') ?? null } : null,
+      children: run.children.map((c) => ({ runId: c.id, number: c.number, workflowId: c.workflowId, status: c.status, step: c.parentStepKey?.replace(/#\d+$/, '') ?? null })),
       steps: run.steps.map((s) => ({ stepId: s.stepId, iteration: s.iteration, status: s.status, attempt: s.attempt, output: s.output, error: s.error, startedAt: iso(s.startedAt), finishedAt: iso(s.finishedAt) })),
     };
   }),

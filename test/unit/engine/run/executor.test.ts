@@ -3,6 +3,11 @@
 import { describe, expect, it } from 'vitest';
 import { fold } from '../../../../engine/run/reducer.ts';
 import { Harness, planOf } from './harness.ts';
+import { loadWorkflowYaml } from '../../../../engine/workflow/load.ts';
+import { buildPlan } from '../../../../engine/run/plan.ts';
+import { testRegistry } from '../../../helpers/test-nodes.ts';
+
+const registry = testRegistry();
 
 describe('the engine', () => {
   it('runs a chain in order, passing outputs through templates, and completes', async () => {
@@ -188,7 +193,13 @@ describe('the engine', () => {
 });
 
 describe('planning', () => {
-  it('refuses, before anything runs, a workflow with a step type the engine cannot run yet', () => {
-    expect(() => planOf(`steps:\n  - id: later\n    type: subworkflow\n    with: { workflow: other }\n`)).toThrow(/cannot run yet/);
+  it('refuses, before anything runs, a workflow with a step type the engine cannot run', () => {
+    const loaded = loadWorkflowYaml('apiVersion: switchyard/v1\nid: t\nname: T\nsteps:\n  - { id: later, type: delay, with: { for: 1s } }\n', registry);
+    expect(() => buildPlan(loaded.workflow!, registry, (def) => def.type !== 'delay')).toThrow(/Step "later" is a .* step, which this version of the engine cannot run yet/);
+  });
+
+  it('plans a sub-workflow step like an action step: the server runs the child', () => {
+    const plan = planOf(`steps:\n  - id: child\n    type: subworkflow\n    with: { workflow: other }\n`);
+    expect(plan.nodes.get('child')?.def.type).toBe('subworkflow');
   });
 });
