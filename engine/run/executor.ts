@@ -56,6 +56,15 @@ export function defaultToError(err: unknown): StepError {
   return { code: 'STEP_FAILED', message: err instanceof Error ? err.message : String(err), retryable: true };
 }
 
+/**
+ * The abort reason a step sees when this process stops executing the run (lease lost, shutdown)
+ * rather than the run stopping it: the step's work should be left alone, not undone — the
+ * process that takes the run over will run the step again.
+ */
+export class RunAbandoned extends Error {
+  override name = 'RunAbandoned';
+}
+
 export class RunExecutor {
   private state: RunState;
   private queue: Promise<void> = Promise.resolve();
@@ -196,7 +205,8 @@ export class RunExecutor {
     if (this.stopped) return;
     this.stopped = err;
     if (this.timer) clearTimeout(this.timer);
-    for (const c of this.controllers.values()) c.abort(err);
+    const reason = new RunAbandoned(err.message);
+    for (const c of this.controllers.values()) c.abort(reason);
     this.failed(err);
   }
 }

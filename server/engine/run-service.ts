@@ -135,13 +135,14 @@ export function createRunService(opts: RunServiceOptions) {
     active.set(runId, executor);
     executor.start({ recovering }).then(
       async (state) => {
-        active.delete(runId);
+        if (active.get(runId) === executor) active.delete(runId);
         workspaces.delete(runId);
         log.info('run finished', { runId, status: state.status });
         await opts.journal.release(owner, runId).catch(() => undefined);
       },
       (err: unknown) => {
-        active.delete(runId);
+        // Another executor may hold the run by now (lost, then claimed back): leave it be.
+        if (active.get(runId) === executor) active.delete(runId);
         if (!closed) log.warn('run abandoned by this process', { runId, error: err });
       },
     );

@@ -7,7 +7,7 @@
 // parent). A parent step that runs again after a crash adopts the child it had started; a
 // retry after the child FAILED starts a fresh child for the new attempt.
 import type { EventEmitter } from 'node:events';
-import type { StepInvocation } from '../../engine/run/executor.ts';
+import { RunAbandoned, type StepInvocation } from '../../engine/run/executor.ts';
 import { stepKey } from '../../engine/run/state.ts';
 import type { Db } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
@@ -119,7 +119,7 @@ export function createSubworkflows(deps: SubworkflowDeps) {
     try {
       row = await ended(child.id, inv.signal);
     } catch (err) {
-      if (inv.signal.aborted) {
+      if (inv.signal.aborted && !(inv.signal.reason instanceof RunAbandoned)) {
         // The parent step was cancelled or timed out: the child goes with it.
         await deps.cancel(child.id, `parent run ${parentRunId} stopped step ${inv.node.id}`).catch((e: unknown) => deps.log.warn('could not cancel child run', { runId: child.id, error: e }));
       }
