@@ -116,12 +116,20 @@ export function createRunService(opts: RunServiceOptions) {
     return dir;
   }
 
+  // Versions are immutable, so a version's plan is parsed once: a burst of runs of one workflow
+  // must not re-parse its YAML per run. Plans are read-only to the scheduler.
+  const plans = new Map<string, RunPlan>();
   async function planFor(versionId: string): Promise<RunPlan> {
+    const cached = plans.get(versionId);
+    if (cached) return cached;
     const version = await opts.db.workflowVersion.findUnique({ where: { id: versionId }, select: { yaml: true } });
     if (!version) throw new NotFoundError('Version', versionId);
     const loaded = loadWorkflowYaml(version.yaml, opts.registry);
     if (!loaded.ok || !loaded.workflow) throw new ValidationError('The workflow version no longer validates with the installed node types.', { diagnostics: loaded.diagnostics });
-    return buildPlan(loaded.workflow, opts.registry);
+    const plan = buildPlan(loaded.workflow, opts.registry);
+    if (plans.size >= 256) plans.delete(plans.keys().next().value!);
+    plans.set(versionId, plan);
+    return plan;
   }
 
   function execute(runId: string, plan: RunPlan, events: RunEvent[], recovering: boolean, number: number): void {
@@ -229,38 +237,33 @@ export function createRunService(opts: RunServiceOptions) {
 
   /** Writes the run row, journals run.created (and any reused results), and executes it. */
   async function createRun(spec: CreateRunSpec): Promise<StartedRun> {
-    for (let tries = 0; ; tries++) {
-      const last = await opts.db.run.findFirst({ where: { workflowId: spec.workflowId }, orderBy: { number: 'desc' }, select: { number: true } });
-      let run: { id: string; number: number };
-      try {
-        run = await opts.db.run.create({
-          data: {
-            workflowId: spec.workflowId, versionId: spec.version.id, number: (last?.number ?? 0) + 1, status: 'queued', inputs: spec.inputs as never, // plain JSON, checked by the inputs schema
-            trigger: spec.trigger ?? 'manual', startedById: spec.startedById, leaseOwner: owner, leaseUntil: new Date(Date.now() + leaseMs),
-            idempotencyKey: spec.idempotencyKey, origin: spec.lineage?.origin ?? 'new', sourceRunId: spec.lineage?.sourceRunId, sourceStep: spec.lineage?.sourceStep,
-            parentRunId: spec.parent?.runId, parentStepKey: spec.parent?.stepKey,
-          },
-          select: { id: true, number: true },
-        });
-      } catch (err) {
-        if ((err as { code?: string }).code !== 'P2002') throw err;
-        // A concurrent start with the same idempotency key (or a parent step that raced with
-        // itself) won: that run is the answer. Otherwise two runs took the same number: retry.
-        const winner = spec.idempotencyKey ? await findByIdempotencyKey(spec.workflowId, spec.idempotencyKey) : undefined;
-        if (winner) return winner;
-        if (spec.parent) {
-          const child = await opts.db.run.findUnique({ where: { parentRunId_parentStepKey: { parentRunId: spec.parent.runId, parentStepKey: spec.parent.stepKey } }, select: { id: true, number: true } });
-          if (child) return { runId: child.id, number: child.number, version: spec.version.number, existing: true };
-        }
-        if (tries > 5) throw err;
-        continue;
-      }
-      const created: RunEvent = { type: 'run.created', versionId: spec.version.id, inputs: spec.inputs, vars: {} };
-      const first = [created, ...(spec.reused ?? [])];
-      await append(run.id, first);
-      execute(run.id, spec.plan, first, false, run.number);
-      return { runId: run.id, number: run.number, version: spec.version.number };
+    const { lastRunNumber: number } = await opts.db.workflow.update({ where: { id: spec.workflowId }, data: { lastRunNumber: { increment: 1 } }, select: { lastRunNumber: true } });
+    let run: { id: string; number: number };
+    try {
+      run = await opts.db.run.create({
+        data: {
+          workflowId: spec.workflowId, versionId: spec.version.id, number, status: 'queued', inputs: spec.inputs as never, // plain JSON, checked by the inputs schema
+          trigger: spec.trigger ?? 'manual', startedById: spec.startedById, leaseOwner: owner, leaseUntil: new Date(Date.now() + leaseMs),
+          idempotencyKey: spec.idempotencyKey, origin: spec.lineage?.origin ?? 'new', sourceRunId: spec.lineage?.sourceRunId, sourceStep: spec.lineage?.sourceStep,
+          parentRunId: spec.parent?.runId, parentStepKey: spec.parent?.stepKey,
+        },
+        select: { id: true, number: true },
+      });
+    } catch (err) {
+      // A concurrent start with the same idempotency key (or a parent step that raced with
+      // itself) won: that run is the answer. (The number taken here is skipped.)
+      if ((err as { code?: string }).code !== 'P2002') throw err;
+      const winner = spec.idempotencyKey ? await findByIdempotencyKey(spec.workflowId, spec.idempotencyKey) : undefined;
+      if (winner) return winner;
+      const child = spec.parent && await opts.db.run.findUnique({ where: { parentRunId_parentStepKey: { parentRunId: spec.parent.runId, parentStepKey: spec.parent.stepKey } }, select: { id: true, number: true } });
+      if (child) return { runId: child.id, number: child.number, version: spec.version.number, existing: true };
+      throw err;
     }
+    const created: RunEvent = { type: 'run.created', versionId: spec.version.id, inputs: spec.inputs, vars: {} };
+    const first = [created, ...(spec.reused ?? [])];
+    await append(run.id, first);
+    execute(run.id, spec.plan, first, false, run.number);
+    return { runId: run.id, number: run.number, version: spec.version.number };
   }
 
   const subworkflows = createSubworkflows({
