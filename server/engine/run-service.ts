@@ -160,7 +160,15 @@ export function createRunService(opts: RunServiceOptions) {
     if (closed) return;
     const claimed = await opts.journal.claim(owner, { statuses: ACTIVE_STATUSES, limit: 50, leaseMs });
     for (const runId of claimed) {
-      if (active.has(runId)) continue;
+      const stale = active.get(runId);
+      if (stale) {
+        // Our lease lapsed before the heartbeat noticed, and we claimed the run back. Someone
+        // else may have executed it meanwhile, so the executor's memory cannot be trusted:
+        // rebuild from the journal like any recovered run.
+        log.warn('claimed back a run whose lease had lapsed; rebuilding it from the journal', { runId });
+        stale.abandon(new Error('lease lapsed'));
+        active.delete(runId);
+      }
       try {
         const run = await opts.db.run.findUnique({ where: { id: runId }, select: { versionId: true, number: true, inputs: true } });
         if (!run) continue;
