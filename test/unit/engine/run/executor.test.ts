@@ -194,7 +194,7 @@ describe('the engine', () => {
 
 describe('planning', () => {
   it('refuses, before anything runs, a workflow with a step type the engine cannot run', () => {
-    const loaded = loadWorkflowYaml('apiVersion: switchyard/v1\nid: t\nname: T\nsteps:\n  - { id: later, type: delay, with: { for: 1s } }\n', registry);
+    const loaded = loadWorkflowYaml('apiVersion: switchyard/v1\nid: t\nname: T\nsteps:\n  - { id: later, type: delay, with: { duration: 1s } }\n', registry);
     expect(() => buildPlan(loaded.workflow!, registry, (def) => def.type !== 'delay')).toThrow(/Step "later" is a .* step, which this version of the engine cannot run yet/);
   });
 
