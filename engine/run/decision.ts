@@ -24,8 +24,8 @@ export interface SchedulerOptions {
 }
 
 export type StepResult =
-  | { step: string; iteration?: string; attempt: number; ok: true; output: unknown }
-  | { step: string; iteration?: string; attempt: number; ok: false; error: StepError; aborted?: boolean };
+  | { step: string; iteration?: string; attempt: number; ok: true; output: unknown; input?: unknown }
+  | { step: string; iteration?: string; attempt: number; ok: false; error: StepError; aborted?: boolean; input?: unknown };
 
 const view = (s: StepState) => ({ status: s.status, outputs: isRecord(s.output) ? s.output : {}, ...(s.error ? { error: s.error } : {}) });
 

@@ -184,12 +184,12 @@ export class RunExecutor {
           node, iteration, attempt, config: config.config, signal: controller.signal,
           idempotencyKey: `${this.opts.runId}:${key}`,
         });
-        await report({ step: stepId, iteration, attempt, ok: true, output });
+        await report({ step: stepId, iteration, attempt, ok: true, output, input: config.config });
       } catch (err) {
         const error = timedOut
           ? { code: 'TIMEOUT', message: `Step ${stepId} timed out after ${node.step.timeout}.`, retryable: true }
           : (this.opts.toError ?? defaultToError)(err);
-        await report({ step: stepId, iteration, attempt, ok: false, error, aborted: controller.signal.aborted && !timedOut });
+        await report({ step: stepId, iteration, attempt, ok: false, error, aborted: controller.signal.aborted && !timedOut, input: config.config });
       } finally {
         if (timer) clearTimeout(timer);
       }

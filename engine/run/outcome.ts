@@ -17,14 +17,17 @@ export function stepFinished(plan: RunPlan, state: RunState, result: StepResult,
   // A late report for an attempt that is no longer the live one changes nothing.
   if (!node || current?.status !== 'running' || current.attempt !== result.attempt) return b;
 
+  const input = result.input === undefined ? {} : { input: recordedInput(result.input) };
   if (result.ok) {
     const outputs = declaredOutputs(plan, node, iteration, result.output, b.state, opts);
-    if (!outputs.ok) {
-      b.emit({ type: 'step.failed', step: node.id, iteration, attempt: result.attempt, error: outputs.error });
-      applyFailurePolicy(plan, b, node, outputs.error);
+    const error = outputs.ok ? outputTooLarge(node.id, outputs.value) : outputs.error;
+    if (!outputs.ok || error) {
+      const e = outputs.ok ? error! : outputs.error;
+      b.emit({ type: 'step.failed', step: node.id, iteration, attempt: result.attempt, error: e, ...input });
+      applyFailurePolicy(plan, b, node, e);
       return b;
     }
-    b.emit({ type: 'step.completed', step: node.id, iteration, attempt: result.attempt, output: outputs.value, port: 'out' });
+    b.emit({ type: 'step.completed', step: node.id, iteration, attempt: result.attempt, output: outputs.value, port: 'out', ...input });
     return b;
   }
   const stopping = b.state.status === 'cancelling' || TERMINAL_RUN.has(b.state.status) || (b.state.status === 'compensating' && !node.isCompensation);
@@ -35,13 +38,40 @@ export function stepFinished(plan: RunPlan, state: RunState, result: StepResult,
   const delay = result.error.retryable ? retryDelayMs(node.step.retry, result.attempt, opts.random) : undefined;
   if (delay !== undefined) {
     const retryAt = new Date(opts.now.getTime() + delay).toISOString();
-    b.emit({ type: 'step.failed', step: node.id, iteration, attempt: result.attempt, error: result.error, retryAt });
+    b.emit({ type: 'step.failed', step: node.id, iteration, attempt: result.attempt, error: result.error, retryAt, ...input });
     b.actions.push({ kind: 'wake', at: retryAt });
     return b;
   }
-  b.emit({ type: 'step.failed', step: node.id, iteration, attempt: result.attempt, error: result.error });
+  b.emit({ type: 'step.failed', step: node.id, iteration, attempt: result.attempt, error: result.error, ...input });
   applyFailurePolicy(plan, b, node, result.error);
   return b;
+}
+
+/**
+ * Outputs live in the journal and are copied into every later step's expression data, so they
+ * are capped: big results belong in the run's workspace (or an artifact), with a path in the
+ * output. Inputs are records of what ran, so an oversized one is summarised, not refused.
+ */
+export const MAX_STEP_OUTPUT_BYTES = 1024 * 1024;
+
+function jsonBytes(value: unknown): number {
+  const text = JSON.stringify(value) ?? '';
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: most values are clearly small, so skip encoding.
+  return text.length * 3 <= MAX_STEP_OUTPUT_BYTES ? text.length : new TextEncoder().encode(text).length;
+}
+
+function outputTooLarge(step: string, output: unknown): StepError | undefined {
+  const bytes = jsonBytes(output);
+  if (bytes <= MAX_STEP_OUTPUT_BYTES) return undefined;
+  return {
+    code: 'OUTPUT_TOO_LARGE', retryable: false,
+    message: `Step ${step} returned ${(bytes / 1048576).toFixed(1)} MiB of output; the limit is ${MAX_STEP_OUTPUT_BYTES / 1048576} MiB. Write large results to a file in the run's workspace and return its path.`,
+  };
+}
+
+function recordedInput(input: unknown): unknown {
+  const bytes = jsonBytes(input);
+  return bytes <= MAX_STEP_OUTPUT_BYTES ? input : { truncated: true, bytes };
 }
 
 /** `outputs:` templates over the step's own result (readable as steps.<self>.outputs). */

@@ -38,11 +38,11 @@ export function apply(state: RunState, event: RunEvent, seq = state.seq + 1, own
     case 'step.started':
       return updateStep(s, event.step, event.iteration, (st) => ({ ...st, status: 'running', attempt: event.attempt, input: event.input, error: undefined, retryAt: undefined }), owned);
     case 'step.completed':
-      return updateStep(s, event.step, event.iteration, (st) => ({ ...st, status: 'completed', attempt: Math.max(st.attempt, event.attempt), output: event.output, port: event.port, retryAt: undefined, waitUntil: undefined, completedSeq: seq }), owned);
+      return updateStep(s, event.step, event.iteration, (st) => ({ ...st, status: 'completed', attempt: Math.max(st.attempt, event.attempt), output: event.output, port: event.port, retryAt: undefined, waitUntil: undefined, completedSeq: seq, ...(event.input !== undefined ? { input: event.input } : {}) }), owned);
     case 'step.reused':
       return updateStep(s, event.step, event.iteration, (st) => ({ ...st, status: 'completed', output: event.output, port: event.port, reusedFrom: event.fromRun, completedSeq: seq }), owned);
     case 'step.failed':
-      return updateStep(s, event.step, event.iteration, (st) => ({ ...st, status: event.retryAt ? 'retrying' : 'failed', error: event.error, retryAt: event.retryAt }), owned);
+      return updateStep(s, event.step, event.iteration, (st) => ({ ...st, status: event.retryAt ? 'retrying' : 'failed', error: event.error, retryAt: event.retryAt, ...(event.input !== undefined ? { input: event.input } : {}) }), owned);
     case 'step.skipped':
       return updateStep(s, event.step, event.iteration, (st) => ({ ...st, status: 'skipped', skipReason: event.reason }), owned);
     case 'step.cancelled':

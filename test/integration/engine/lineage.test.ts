@@ -62,6 +62,8 @@ describe.each(databaseKinds)('retry, re-run and fork on %s', (kind) => {
     expect(ran(retry.runId)).toEqual(['test', 'review']);
     expect(run).toMatchObject({ origin: 'retry', sourceRunId: first.runId });
     expect(output(run, 'implement')).toEqual({ value: 'plan for cats → code' });
+    // Each step records the config it ran with, templates rendered.
+    expect(run.steps.find((s) => s.stepId === 'review')?.input).toEqual({ value: 'reviewed plan for cats → code' });
     expect(output(run, 'review')).toEqual({ value: 'reviewed plan for cats → code' });
     const reused = (await api.runs.events.query({ runId: retry.runId })).filter((e) => e.type === 'step.reused');
     expect(reused.map((e) => (e.payload as { step: string; fromRun: string }).step)).toEqual(['plan', 'implement']);

@@ -192,6 +192,25 @@ describe('the engine', () => {
   });
 });
 
+describe('step records', () => {
+  it('records the config each attempt ran with, templates rendered', async () => {
+    const h = new Harness(planOf(`steps:\n  - { id: a, type: echo, with: { value: 2 } }\n  - { id: b, type: echo, needs: [a], with: { value: "\${{ steps.a.outputs.value * 21 }}" } }\n`));
+    const state = await h.start();
+    expect(state.steps.get('b')?.input).toEqual({ value: 42 });
+    expect(h.journal.events.find((e) => e.type === 'step.completed' && e.step === 'b')).toMatchObject({ input: { value: 42 } });
+  });
+
+  it('refuses an output over 1 MiB with a hint, and summarises an oversized input', async () => {
+    const big = 'x'.repeat(1024 * 1024 + 10);
+    const h = new Harness(planOf(`inputs:\n  blob: { type: string }\nsteps:\n  - { id: a, type: echo, with: { value: "\${{ inputs.blob }}" } }\n`));
+    const state = await h.start({ blob: big });
+    expect(state.status).toBe('failed');
+    expect(state.steps.get('a')?.error).toMatchObject({ code: 'OUTPUT_TOO_LARGE', retryable: false });
+    expect(state.steps.get('a')?.error?.message).toContain("run's workspace");
+    expect(state.steps.get('a')?.input).toEqual({ truncated: true, bytes: big.length + 12 });
+  });
+});
+
 describe('planning', () => {
   it('refuses, before anything runs, a workflow with a step type the engine cannot run', () => {
     const loaded = loadWorkflowYaml('apiVersion: switchyard/v1\nid: t\nname: T\nsteps:\n  - { id: later, type: delay, with: { duration: 1s } }\n', registry);
