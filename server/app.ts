@@ -67,7 +67,10 @@ export async function createSwitchyard(config: Config, opts: SwitchyardOptions =
   const workflows = createWorkflowStore(db, registry);
   const versions = createVersionStore(db, registry, workflows);
   const journal = await createJournalStore(config.database, { busyTimeoutMs: 5000 });
-  const runs = createRunService({ db, dataDir: config.dataDir, journal, registry, runners: opts.runners ?? nodeRunners, log: log.child('engine'), leaseMs: opts.leaseMs });
+  const runs = createRunService({
+    db, dataDir: config.dataDir, journal, registry, runners: opts.runners ?? nodeRunners, log: log.child('engine'), leaseMs: opts.leaseMs,
+    provider: config.database.provider, maxActiveRuns: config.engine.maxActiveRuns, maxParallelPerRun: config.engine.maxParallelStepsPerRun,
+  });
   const context: Context = { db, config, log, health, registry, nodeData: registry.list().map(toNodeData), workflows, versions, runs, journal };
   const realtime = createRealtime(log.child('socket'));
   const yjs = createYjsService({ persistence: createPrismaYjsPersistence(db), logger: log.child('yjs') });

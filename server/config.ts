@@ -23,6 +23,8 @@ export const envSchema = z.object({
     .optional()
     .describe('Key for sessions and encrypted secrets; generated into DATA_DIR/secret.key when unset'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  MAX_ACTIVE_RUNS: z.coerce.number().int().min(1).max(10_000).default(50).describe('Runs one process executes at once; more wait queued'),
+  MAX_PARALLEL_STEPS_PER_RUN: z.coerce.number().int().min(1).max(1000).default(16).describe('Action steps of one run running at once'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
 });
 
@@ -40,6 +42,7 @@ export interface Config {
   secretKey: Buffer;
   logLevel: Env['LOG_LEVEL'];
   dev: boolean;
+  engine: { maxActiveRuns: number; maxParallelStepsPerRun: number };
 }
 
 export class ConfigError extends Error {
@@ -92,6 +95,7 @@ export function loadConfig(env: EnvSource = process.env, opts: { dev?: boolean }
     database: databaseConfig(parsed, dataDir),
     secretKey: loadOrCreateSecretKey(dataDir, parsed.SECRET_KEY),
     logLevel: parsed.LOG_LEVEL,
+    engine: { maxActiveRuns: parsed.MAX_ACTIVE_RUNS, maxParallelStepsPerRun: parsed.MAX_PARALLEL_STEPS_PER_RUN },
     dev: opts.dev ?? parsed.NODE_ENV === 'development',
   };
 }

@@ -24,6 +24,8 @@ import type { Db } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
 import { rowChanges } from './event-rows.ts';
 import { createSubworkflows } from './subworkflows.ts';
+import { createAdmission, groupPolicy, SLOT_STATUSES } from './admission.ts';
+import { createRunCommands, type RunCommand } from './run-commands.ts';
 import type { AppendedEvent, JournalStore } from './journal-types.ts';
 
 export interface RunServiceOptions {
@@ -38,6 +40,12 @@ export interface RunServiceOptions {
   /** How often to look for runs to recover. */
   recoverEveryMs?: number;
   maxParallelPerRun?: number;
+  /** Runs this process executes at once; more wait queued for any process with room. */
+  maxActiveRuns?: number;
+  /** Which SQL dialect concurrency-group admission speaks. */
+  provider?: 'sqlite' | 'postgresql';
+  /** How often the lease holder looks for control requests left by other processes. */
+  commandPollMs?: number;
 }
 
 /** Published for every journaled event, after it is durable. */
@@ -70,11 +78,13 @@ interface CreateRunSpec {
   reused?: RunEvent[];
 }
 
-const ACTIVE_STATUSES = ['queued', 'running', 'paused', 'cancelling', 'compensating'];
+const ACTIVE_STATUSES = [...SLOT_STATUSES];
+const FINISHED = new Set(['completed', 'failed', 'cancelled']);
 
 export function createRunService(opts: RunServiceOptions) {
   const owner = `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const leaseMs = opts.leaseMs ?? 30_000;
+  const maxActiveRuns = opts.maxActiveRuns ?? 50;
   const runners = new Map([...opts.runners].map((r) => [r.definition.type, r]));
   const bus = new EventEmitter();
   bus.setMaxListeners(0);
@@ -147,6 +157,9 @@ export function createRunService(opts: RunServiceOptions) {
         workspaces.delete(runId);
         log.info('run finished', { runId, status: state.status });
         await opts.journal.release(owner, runId).catch(() => undefined);
+        await commands.forget(runId).catch(() => undefined);
+        // A slot freed: this process may take a queued run, and the run's group may admit one.
+        kick();
       },
       (err: unknown) => {
         // Another executor may hold the run by now (lost, then claimed back): leave it be.
@@ -158,7 +171,9 @@ export function createRunService(opts: RunServiceOptions) {
 
   async function recover(): Promise<void> {
     if (closed) return;
-    const claimed = await opts.journal.claim(owner, { statuses: ACTIVE_STATUSES, limit: 50, leaseMs });
+    const room = maxActiveRuns - active.size;
+    if (room <= 0) return;
+    const claimed = await opts.journal.claim(owner, { statuses: ACTIVE_STATUSES, limit: Math.min(50, room), leaseMs });
     for (const runId of claimed) {
       const stale = active.get(runId);
       if (stale) {
@@ -196,12 +211,6 @@ export function createRunService(opts: RunServiceOptions) {
       active.get(lost)?.abandon(new Error('lease lost'));
       active.delete(lost);
     }
-  }
-
-  function control(runId: string): RunExecutor {
-    const executor = active.get(runId);
-    if (!executor) throw new ConflictError(`Run ${runId} is not running on this server (it has finished, or another process executes it).`, { runId });
-    return executor;
   }
 
   async function journalOf(runId: string): Promise<RunEvent[]> {
@@ -245,17 +254,18 @@ export function createRunService(opts: RunServiceOptions) {
 
   /** Writes the run row, journals run.created (and any reused results), and executes it. */
   async function createRun(spec: CreateRunSpec): Promise<StartedRun> {
+    const group = groupPolicy(spec.plan, spec.inputs);
     const { lastRunNumber: number } = await opts.db.workflow.update({ where: { id: spec.workflowId }, data: { lastRunNumber: { increment: 1 } }, select: { lastRunNumber: true } });
-    let run: { id: string; number: number };
+    let run: { id: string; number: number; createdAt: Date };
     try {
       run = await opts.db.run.create({
         data: {
-          workflowId: spec.workflowId, versionId: spec.version.id, number, status: 'queued', inputs: spec.inputs as never, // plain JSON, checked by the inputs schema
+          workflowId: spec.workflowId, versionId: spec.version.id, number, status: group ? 'pending' : 'queued', concurrencyKey: group?.key, inputs: spec.inputs as never, // plain JSON, checked by the inputs schema
           trigger: spec.trigger ?? 'manual', startedById: spec.startedById, leaseOwner: owner, leaseUntil: new Date(Date.now() + leaseMs),
           idempotencyKey: spec.idempotencyKey, origin: spec.lineage?.origin ?? 'new', sourceRunId: spec.lineage?.sourceRunId, sourceStep: spec.lineage?.sourceStep,
           parentRunId: spec.parent?.runId, parentStepKey: spec.parent?.stepKey,
         },
-        select: { id: true, number: true },
+        select: { id: true, number: true, createdAt: true },
       });
     } catch (err) {
       // A concurrent start with the same idempotency key (or a parent step that raced with
@@ -270,8 +280,95 @@ export function createRunService(opts: RunServiceOptions) {
     const created: RunEvent = { type: 'run.created', versionId: spec.version.id, inputs: spec.inputs, vars: {} };
     const first = [created, ...(spec.reused ?? [])];
     await append(run.id, first);
-    execute(run.id, spec.plan, first, false, run.number);
+    if (!group && active.size < maxActiveRuns) {
+      execute(run.id, spec.plan, first, false, run.number);
+    } else {
+      // It waits: for its group to admit it (pending), or for a process with room (queued).
+      await opts.journal.release(owner, run.id);
+      if (group?.mode === 'cancel_in_progress') await supersede(group.key, run);
+      kick();
+    }
     return { runId: run.id, number: run.number, version: spec.version.number };
+  }
+
+  /** cancel_in_progress: the newcomer cancels the group's older runs, started or not. */
+  async function supersede(key: string, newcomer: { id: string; number: number; createdAt: Date }): Promise<void> {
+    for (const old of await admission.supersededBy(key, newcomer.id)) {
+      if (old.createdAt > newcomer.createdAt) continue;
+      await cancelRun(old.id, 'concurrency group', `superseded by run #${newcomer.number}`).catch((err: unknown) => log.warn('could not cancel a superseded run', { runId: old.id, error: err }));
+    }
+  }
+
+  /** Admits what the groups have room for; true when anything was admitted. */
+  async function admitPending(): Promise<boolean> {
+    // A pending run whose creator died before letting go of it is let go of here.
+    await opts.db.run.updateMany({ where: { status: 'pending', leaseOwner: { not: null }, leaseUntil: { lt: new Date() } }, data: { leaseOwner: null, leaseUntil: null } });
+    let admitted = false;
+    for (const { key, versionId } of await admission.pendingGroups()) {
+      const limit = (await planFor(versionId).catch(() => undefined))?.workflow.concurrency?.limit ?? 1;
+      while (await admission.admitOne(key, limit)) admitted = true;
+    }
+    return admitted;
+  }
+
+  /** Cancels a run that never started (pending in its group): nobody executes it, so we journal it. */
+  async function cancelUnstarted(runId: string, by?: string, reason?: string): Promise<boolean> {
+    const { count } = await opts.db.run.updateMany({ where: { id: runId, status: 'pending', leaseOwner: null }, data: { leaseOwner: owner, leaseUntil: new Date(Date.now() + leaseMs) } });
+    if (!count) return false;
+    try {
+      await append(runId, [{ type: 'run.cancel_requested', by, reason }, { type: 'run.cancelled', reason }]);
+    } finally {
+      await opts.journal.release(owner, runId).catch(() => undefined);
+    }
+    return true;
+  }
+
+  /** Applies a control request here if this process executes the run, else leaves it for the one that does. */
+  async function controlRun(runId: string, command: RunCommand): Promise<void> {
+    const executor = active.get(runId);
+    if (executor) return applyCommand(executor, command);
+    const run = await opts.db.run.findUnique({ where: { id: runId }, select: { status: true, number: true } });
+    if (!run) throw new NotFoundError('Run', runId);
+    if (FINISHED.has(run.status)) throw new ConflictError(`Run #${run.number} has already ${run.status === 'cancelled' ? 'been cancelled' : run.status}.`, { runId, status: run.status });
+    if (run.status === 'pending') {
+      if (command.type === 'cancel' && await cancelUnstarted(runId, command.by, command.reason)) return;
+      if (command.type !== 'cancel') throw new ConflictError(`Run #${run.number} is waiting for its concurrency group and has not started: it can only be cancelled.`, { runId });
+    }
+    await commands.send(runId, command);
+  }
+
+  async function applyCommand(executor: RunExecutor, command: RunCommand): Promise<void> {
+    switch (command.type) {
+      case 'pause': return executor.pause(command.by);
+      case 'resume': return executor.resume(command.by);
+      case 'cancel': return executor.cancel(command.by, command.reason);
+      case 'decide': return executor.decideGate(command.step, command.decision, command.by, command.comment);
+    }
+  }
+
+  const cancelRun = (runId: string, by?: string, reason?: string) => controlRun(runId, { type: 'cancel', by, reason });
+
+  const admission = createAdmission(opts.db, opts.provider ?? 'sqlite');
+  const commands = createRunCommands(opts.db, log, {
+    held: () => [...active.keys()],
+    apply: async (runId, command) => { const executor = active.get(runId); if (executor) await applyCommand(executor, command); },
+  }, opts.commandPollMs);
+
+  let kicked = false;
+  /** Admission and claiming now, rather than at the next tick (coalesced). */
+  function kick(): void {
+    if (kicked || closed) return;
+    kicked = true;
+    setImmediate(() => {
+      kicked = false;
+      tick().catch((err: unknown) => log.error('recovery failed', { error: err }));
+    });
+  }
+
+  async function tick(): Promise<void> {
+    if (closed) return;
+    await admitPending();
+    await recover();
   }
 
   const subworkflows = createSubworkflows({
@@ -281,7 +378,7 @@ export function createRunService(opts: RunServiceOptions) {
       const plan = await planForStart(version.id, c.workflowId);
       return createRun({ workflowId: c.workflowId, version, plan, inputs: validInputs(plan, c.inputs), parent: c.parent, trigger: 'parent' });
     },
-    cancel: (runId, reason) => control(runId).cancel('parent run', reason),
+    cancel: (runId, reason) => cancelRun(runId, 'parent run', reason),
   });
 
   return {
@@ -290,9 +387,11 @@ export function createRunService(opts: RunServiceOptions) {
 
     /** Begins recovering unfinished runs and renewing leases. */
     startBackground(): void {
-      const tick = () => { recover().catch((err: unknown) => log.error('recovery failed', { error: err })); };
-      tick();
-      recovery = setInterval(tick, opts.recoverEveryMs ?? Math.max(1000, leaseMs / 2));
+      const run = () => { tick().catch((err: unknown) => log.error('recovery failed', { error: err })); };
+      run();
+      // Claiming is cheap (one indexed statement): a queued run waits about a second at most.
+      recovery = setInterval(run, opts.recoverEveryMs ?? Math.min(1000, leaseMs / 2));
+      commands.start();
       heartbeat = setInterval(() => { renew().catch((err: unknown) => log.error('lease renewal failed', { error: err })); }, Math.max(250, leaseMs / 3));
       recovery.unref();
       heartbeat.unref();
@@ -344,19 +443,22 @@ export function createRunService(opts: RunServiceOptions) {
       return createRun({ workflowId: src.workflowId, version, plan, inputs, startedById: input.startedById, lineage: { origin: 'fork', sourceRunId: input.runId, sourceStep: input.step }, reused });
     },
 
-    /** Approves or rejects a waiting gate. (Who may decide is checked by the caller.) */
+    /**
+     * Approves or rejects a waiting gate. (Who may decide is checked by the caller.) For a run
+     * executed by another process the decision is handed over and applied there.
+     */
     async decideGate(runId: string, step: string, decision: 'approve' | 'reject', by: string, comment?: string): Promise<void> {
       try {
-        await control(runId).decideGate(step, decision, by, comment);
+        await controlRun(runId, { type: 'decide', step, iteration: '', decision, by, comment });
       } catch (err) {
         if (err instanceof GateNotWaitingError) throw new ConflictError(`${err.message} It may have been decided already, or timed out.`, { runId, step });
         throw err;
       }
     },
 
-    pause: (runId: string, by?: string) => control(runId).pause(by),
-    resume: (runId: string, by?: string) => control(runId).resume(by),
-    cancel: (runId: string, by?: string, reason?: string) => control(runId).cancel(by, reason),
+    pause: (runId: string, by?: string) => controlRun(runId, { type: 'pause', by }),
+    resume: (runId: string, by?: string) => controlRun(runId, { type: 'resume', by }),
+    cancel: cancelRun,
 
     /** Resolves when the run is over (or no longer executed here). */
     async waitFor(runId: string) {
@@ -369,6 +471,7 @@ export function createRunService(opts: RunServiceOptions) {
 
     async close(): Promise<void> {
       closed = true;
+      commands.stop();
       if (heartbeat) clearInterval(heartbeat);
       if (recovery) clearInterval(recovery);
       // Running steps are aborted; the runs stay unfinished in the journal and are recovered

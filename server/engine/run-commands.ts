@@ -1,0 +1,72 @@
+// Control requests for runs that another process executes.
+//
+// Only the lease holder may write a run's journal, so pause, resume, cancel and gate decisions
+// for a run held elsewhere (a server and a CLI on one database, or several servers) are left
+// as RunCommand rows. The holder polls for the commands of the runs it executes, applies them
+// through its executor in the order they were made — journaling them as usual — and deletes
+// them. A run whose holder died is recovered by another process, which then applies them.
+import { z } from 'zod';
+import type { Db } from '../db/client.ts';
+import type { Logger } from '../logger.ts';
+
+export const runCommandSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('pause'), by: z.string().optional() }),
+  z.object({ type: z.literal('resume'), by: z.string().optional() }),
+  z.object({ type: z.literal('cancel'), by: z.string().optional(), reason: z.string().optional() }),
+  z.object({ type: z.literal('decide'), step: z.string(), iteration: z.string().default(''), decision: z.enum(['approve', 'reject']), by: z.string(), comment: z.string().optional() }),
+]);
+export type RunCommand = z.infer<typeof runCommandSchema>;
+
+export interface CommandTarget {
+  /** Runs this process executes now. */
+  held(): string[];
+  apply(runId: string, command: RunCommand): Promise<void>;
+}
+
+export function createRunCommands(db: Db, log: Logger, target: CommandTarget, pollMs = 250) {
+  let timer: NodeJS.Timeout | undefined;
+  let busy = false;
+
+  async function poll(): Promise<void> {
+    const held = target.held();
+    if (!held.length || busy) return;
+    busy = true;
+    try {
+      const rows = await db.runCommand.findMany({ where: { runId: { in: held } }, orderBy: { id: 'asc' } });
+      for (const row of rows) {
+        const parsed = runCommandSchema.safeParse({ ...(row.payload as Record<string, unknown>), type: row.type });
+        try {
+          if (parsed.success) await target.apply(row.runId, parsed.data);
+          else log.warn('ignored a malformed run command', { runId: row.runId, id: row.id, type: row.type });
+        } catch (err) {
+          // A refused command (the gate was decided meanwhile, say) is the requester's problem,
+          // not the run's: log it and move on.
+          log.warn('run command refused', { runId: row.runId, type: row.type, error: err });
+        }
+      }
+      if (rows.length) await db.runCommand.deleteMany({ where: { id: { in: rows.map((r) => r.id) } } });
+    } finally {
+      busy = false;
+    }
+  }
+
+  return {
+    /** Leaves a command for the process that executes the run. */
+    async send(runId: string, command: RunCommand): Promise<void> {
+      const { type, ...payload } = runCommandSchema.parse(command);
+      await db.runCommand.create({ data: { runId, type, payload } });
+    },
+    poll,
+    start(): void {
+      timer = setInterval(() => { poll().catch((err: unknown) => log.error('run command poll failed', { error: err })); }, pollMs);
+      timer.unref();
+    },
+    stop(): void {
+      if (timer) clearInterval(timer);
+    },
+    /** Commands for a run that has ended are moot. */
+    async forget(runId: string): Promise<void> {
+      await db.runCommand.deleteMany({ where: { runId } });
+    },
+  };
+}
