@@ -15,11 +15,11 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-export async function startTestServer(kind: DatabaseKind, opts: Omit<SwitchyardOptions, 'ui' | 'log'> & { database?: TestDatabase } = {}): Promise<TestServer> {
-  const { database: given, ...options } = opts;
+export async function startTestServer(kind: DatabaseKind, opts: Omit<SwitchyardOptions, 'ui' | 'log'> & { database?: TestDatabase; env?: Record<string, string> } = {}): Promise<TestServer> {
+  const { database: given, env, ...options } = opts;
   const database = given ?? (await freshDatabase(kind));
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'switchyard-data-'));
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: database.url, NODE_ENV: 'test' });
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: database.url, NODE_ENV: 'test', ...env });
   const app = await createSwitchyard(config, { ui: false, log: silentLogger, ...options });
   const { url } = await app.listen();
   return {
