@@ -69,7 +69,7 @@ export async function createSwitchyard(config: Config, opts: SwitchyardOptions =
   const journal = await createJournalStore(config.database, { busyTimeoutMs: 5000 });
   const runs = createRunService({
     db, dataDir: config.dataDir, journal, registry, runners: opts.runners ?? nodeRunners, log: log.child('engine'), leaseMs: opts.leaseMs,
-    provider: config.database.provider, maxActiveRuns: config.engine.maxActiveRuns, maxParallelPerRun: config.engine.maxParallelStepsPerRun,
+    provider: config.database.provider, maxActiveRuns: config.engine.maxActiveRuns, stepLogMaxBytes: config.engine.stepLogMaxBytes, maxParallelPerRun: config.engine.maxParallelStepsPerRun,
   });
   const context: Context = { db, config, log, health, registry, nodeData: registry.list().map(toNodeData), workflows, versions, runs, journal };
   const realtime = createRealtime(log.child('socket'));

@@ -24,6 +24,7 @@ export const envSchema = z.object({
     .describe('Key for sessions and encrypted secrets; generated into DATA_DIR/secret.key when unset'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   MAX_ACTIVE_RUNS: z.coerce.number().int().min(1).max(10_000).default(50).describe('Runs one process executes at once; more wait queued'),
+  STEP_LOG_MAX_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024).describe('Cap per stream (stdout, stderr, log) of one step instance'),
   MAX_PARALLEL_STEPS_PER_RUN: z.coerce.number().int().min(1).max(1000).default(16).describe('Action steps of one run running at once'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
 });
@@ -42,7 +43,7 @@ export interface Config {
   secretKey: Buffer;
   logLevel: Env['LOG_LEVEL'];
   dev: boolean;
-  engine: { maxActiveRuns: number; maxParallelStepsPerRun: number };
+  engine: { maxActiveRuns: number; maxParallelStepsPerRun: number; stepLogMaxBytes: number };
 }
 
 export class ConfigError extends Error {
@@ -95,7 +96,7 @@ export function loadConfig(env: EnvSource = process.env, opts: { dev?: boolean }
     database: databaseConfig(parsed, dataDir),
     secretKey: loadOrCreateSecretKey(dataDir, parsed.SECRET_KEY),
     logLevel: parsed.LOG_LEVEL,
-    engine: { maxActiveRuns: parsed.MAX_ACTIVE_RUNS, maxParallelStepsPerRun: parsed.MAX_PARALLEL_STEPS_PER_RUN },
+    engine: { maxActiveRuns: parsed.MAX_ACTIVE_RUNS, maxParallelStepsPerRun: parsed.MAX_PARALLEL_STEPS_PER_RUN, stepLogMaxBytes: parsed.STEP_LOG_MAX_BYTES },
     dev: opts.dev ?? parsed.NODE_ENV === 'development',
   };
 }

@@ -139,7 +139,11 @@ export interface NodeContext {
   idempotencyKey: string;
   /** The run's own working directory, shared by its steps and no other run's. */
   workspace: string;
+  /** A line for the step's log (its `log` stream), shown live on the canvas. */
   log(line: string): void;
+  /** The step's output streams, kept in its log files and streamed live; pipe a child process into them. */
+  stdout(chunk: string | Uint8Array): void;
+  stderr(chunk: string | Uint8Array): void;
 }
 
 export type NodeRun<Config> = (ctx: NodeContext, config: Config, inputs: Record<string, unknown>) => Promise<Record<string, unknown>>;

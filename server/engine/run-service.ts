@@ -24,6 +24,7 @@ import type { Db } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
 import { rowChanges } from './event-rows.ts';
 import { createSubworkflows } from './subworkflows.ts';
+import { createStepLogs } from './step-logs.ts';
 import { createAdmission, groupPolicy, SLOT_STATUSES } from './admission.ts';
 import { createRunCommands, type RunCommand } from './run-commands.ts';
 import type { AppendedEvent, JournalStore } from './journal-types.ts';
@@ -44,6 +45,8 @@ export interface RunServiceOptions {
   maxActiveRuns?: number;
   /** Which SQL dialect concurrency-group admission speaks. */
   provider?: 'sqlite' | 'postgresql';
+  /** Cap per stream of one step instance's log files. */
+  stepLogMaxBytes?: number;
   /** How often the lease holder looks for control requests left by other processes. */
   commandPollMs?: number;
 }
@@ -88,6 +91,7 @@ export function createRunService(opts: RunServiceOptions) {
   const runners = new Map([...opts.runners].map((r) => [r.definition.type, r]));
   const bus = new EventEmitter();
   bus.setMaxListeners(0);
+  const stepLogs = createStepLogs({ dataDir: opts.dataDir, maxBytes: opts.stepLogMaxBytes ?? 10 * 1024 * 1024, bus });
   const active = new Map<string, RunExecutor>();
   const log = opts.log;
   let heartbeat: NodeJS.Timeout | undefined;
@@ -107,10 +111,17 @@ export function createRunService(opts: RunServiceOptions) {
     if (inv.node.def.type === 'subworkflow') return subworkflows.run(runId, inv);
     const runner = runners.get(inv.node.def.type);
     if (!runner) throw { code: 'NO_RUNNER', message: `Node type "${inv.node.def.type}" cannot run on this server (it has no run.ts).`, retryable: false };
-    return runner.run({
-      signal: inv.signal, runId, stepId: inv.node.id, attempt: inv.attempt, idempotencyKey: inv.idempotencyKey, workspace: await workspaceOf(runId),
-      log: (line) => log.debug('step log', { runId, step: inv.node.id, line }),
-    }, inv.config as never, {});
+    const out = stepLogs.open(runId, inv.node.id, inv.iteration, inv.attempt);
+    try {
+      return await runner.run({
+        signal: inv.signal, runId, stepId: inv.node.id, attempt: inv.attempt, idempotencyKey: inv.idempotencyKey, workspace: await workspaceOf(runId),
+        log: (line) => out.write('log', line.endsWith('\n') ? line : `${line}\n`),
+        stdout: (chunk) => out.write('stdout', chunk),
+        stderr: (chunk) => out.write('stderr', chunk),
+      }, inv.config as never, {});
+    } finally {
+      await out.close();
+    }
   }
 
   /** Created on first use, so a run recovered on another machine with shared storage finds it too. */
@@ -384,6 +395,7 @@ export function createRunService(opts: RunServiceOptions) {
   return {
     owner,
     bus,
+    logs: stepLogs,
 
     /** Begins recovering unfinished runs and renewing leases. */
     startBackground(): void {

@@ -23,6 +23,11 @@ export const waitNode = defineNode({
   config: z.strictObject({ name: z.string().optional() }),
 });
 
+export const chattyNode = defineNode({
+  ...base, type: 'chatty', title: 'Chatty', description: 'Prints numbered lines to stdout, stderr and its log.',
+  config: z.strictObject({ lines: z.number().int().min(0).default(10), text: z.string().default('line') }),
+});
+
 export function testRegistry(): NodeRegistry {
-  return createNodeRegistry([...nodeDefinitions, echoNode, failNode, waitNode]);
+  return createNodeRegistry([...nodeDefinitions, echoNode, failNode, waitNode, chattyNode]);
 }

@@ -1,7 +1,7 @@
 // Runners for the test node types (test/helpers/test-nodes.ts), for servers started in tests.
 // Every attempt is written to a ledger, so tests can prove what ran and how often.
 import { defineRunner, type NodeRunner } from '../../engine/nodes/define-node.ts';
-import { echoNode, failNode, waitNode } from './test-nodes.ts';
+import { chattyNode, echoNode, failNode, waitNode } from './test-nodes.ts';
 
 export interface Ledger { entries: { runId: string; step: string; attempt: number; workspace?: string }[] }
 
@@ -13,6 +13,13 @@ export function testRunners(ledger: Ledger = { entries: [] }, gates = new Map<st
       record(ctx);
       if (ctx.attempt <= config.times) throw { code: 'BOOM', message: `failed on attempt ${ctx.attempt}`, retryable: config.retryable };
       return { ok: true };
+    }),
+    defineRunner(chattyNode, async (ctx, config) => {
+      record(ctx);
+      for (let i = 1; i <= config.lines; i++) ctx.stdout(`${config.text} ${i}\n`);
+      ctx.stderr('a warning\n');
+      ctx.log(`printed ${config.lines} lines`);
+      return { lines: config.lines };
     }),
     defineRunner(waitNode, (ctx) => new Promise((resolve, reject) => {
       record(ctx);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { NotFoundError } from '../../../engine/errors.ts';
+import { NotFoundError, ValidationError } from '../../../engine/errors.ts';
+import { LOG_STREAMS, StepLogPathError } from '../../engine/step-logs.ts';
 import { workflowIdSchema } from '../../../engine/format/schema.ts';
 import { publicProcedure, router } from '../init.ts';
 
@@ -70,6 +71,35 @@ export const runsRouter = router({
   events: publicProcedure
     .input(z.object({ runId, afterSeq: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(500) }))
     .query(async ({ ctx, input }) => (await ctx.journal.read(input.runId, input.afterSeq, input.limit)).map((e) => ({ seq: e.seq, type: e.type, payload: e.payload, at: e.at.toISOString() }))),
+
+  /**
+   * A page of a step's log file (stdout, stderr or log) from a byte offset; follow live output
+   * with the `log` events of the bus from `nextOffset` on.
+   */
+  logs: publicProcedure
+    .input(z.object({
+      runId,
+      step: z.string().min(1).max(64),
+      iteration: z.string().max(64).default(''),
+      stream: z.enum(LOG_STREAMS).default('stdout'),
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1024).max(1024 * 1024).default(256 * 1024),
+    }))
+    .query(async ({ ctx, input }) => {
+      const step = await ctx.db.runStep.findUnique({ where: { runId_stepId_iteration: { runId: input.runId, stepId: input.step, iteration: input.iteration } }, select: { status: true } });
+      if (!step) {
+        if (!(await ctx.db.run.findUnique({ where: { id: input.runId }, select: { id: true } }))) throw new NotFoundError('Run', input.runId);
+      }
+      let page;
+      try {
+        page = await ctx.runs.logs.read(input.runId, input.step, input.iteration, input.stream, input.offset, input.limit);
+      } catch (err) {
+        if (err instanceof StepLogPathError) throw new ValidationError(`No such step log: ${err.message}`, { step: input.step });
+        throw err;
+      }
+      const finished = ['completed', 'failed', 'skipped', 'cancelled', 'crashed'].includes(step?.status ?? '');
+      return { ...page, done: finished && page.nextOffset >= page.size };
+    }),
 
   /** Approve or reject a waiting gate. `by` names the person until accounts exist. */
   decide: publicProcedure

@@ -59,7 +59,7 @@ describe.each(databaseKinds)('concurrency on %s', (kind) => {
 
   it('queues a limit-1 group: one run at a time, in the order they were started; other keys run freely', async () => {
     const runs = a.app.context.runs;
-    const prod = [];
+    const prod: string[] = [];
     for (let i = 0; i < 3; i++) prod.push((await runs.start({ workflowId: 'deploy', inputs: { env: 'prod' } })).runId);
     const dev = (await runs.start({ workflowId: 'deploy', inputs: { env: 'dev' } })).runId;
     await waitFor(() => holding(prod[0]!) && holding(dev), { what: 'the first prod run and the dev run to hold' });
@@ -79,7 +79,7 @@ describe.each(databaseKinds)('concurrency on %s', (kind) => {
 
   it('lets a limit-2 group run two at once', async () => {
     const runs = a.app.context.runs;
-    const ids = [];
+    const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push((await runs.start({ workflowId: 'pair' })).runId);
     await waitFor(() => holding(ids[0]!) && holding(ids[1]!), { what: 'two runs to hold' });
     expect(await status(ids[2]!)).toBe('pending');
