@@ -19,6 +19,8 @@ export const ledgerNode = defineNode({
   config: z.strictObject({
     /** Upper bound of the random time an attempt takes (ms). */
     ms: z.number().int().min(0).max(10_000).default(20),
+    /** Take exactly `ms` instead of a random time up to it. */
+    exact: z.boolean().default(false),
     /** Upstream tokens, rendered from `${{ steps.<id>.outputs.token }}` templates. */
     seen: z.string().default('-'),
   }),
@@ -43,7 +45,7 @@ export function ledgerRunner(file: string) {
   return defineRunner(ledgerNode, async (ctx, config) => {
     const seen = config.seen.trim().replace(/\s+/g, ',') || '-';
     appendFileSync(file, `${ctx.runId} ${ctx.stepId} ${ctx.attempt} start ${seen}\n`);
-    const ms = Math.floor(Math.random() * (config.ms + 1));
+    const ms = config.exact ? config.ms : Math.floor(Math.random() * (config.ms + 1));
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(resolve, ms);
       ctx.signal.addEventListener('abort', () => { clearTimeout(timer); reject(Object.assign(new Error('aborted'), { code: 'ABORTED' })); }, { once: true });
