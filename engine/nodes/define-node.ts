@@ -8,6 +8,7 @@
 // Definitions also travel to the browser as plain data (toNodeData), so a node type the
 // bundle never imported still gets a palette entry and a working config form.
 import { z } from 'zod';
+import { parseDuration } from '../format/duration.ts';
 
 export const NODE_CATEGORIES = ['control', 'action', 'ai', 'integration', 'data', 'notification'] as const;
 export type NodeCategory = (typeof NODE_CATEGORIES)[number];
@@ -46,6 +47,23 @@ export interface NodeDefinition<Config extends z.ZodObject = z.ZodObject> {
   docs: string;
   /** A one-line summary for the canvas, as a template over `config`, e.g. "${{ config.method }} ${{ config.url }}". */
   summary?: string;
+  /**
+   * A circuit breaker per target: `key` names the target of one call from the step's config
+   * (an HTTP node: the URL's host; an agent node: its provider); undefined means no breaker for
+   * that call. After `failures` failures within `window`, calls to the target fail at once
+   * (CIRCUIT_OPEN) for `openFor`, then one probe call decides whether it closes again.
+   */
+  breaker?: BreakerSpec<z.infer<Config>>;
+}
+
+export interface BreakerSpec<C = Record<string, unknown>> {
+  key(config: C): string | undefined;
+  /** Default 5. */
+  failures?: number;
+  /** A duration such as "1m" (default). */
+  window?: string;
+  /** A duration such as "30s" (default). */
+  openFor?: string;
 }
 
 export type NodeConfig<D extends NodeDefinition> = z.infer<D['config']>;
@@ -69,6 +87,14 @@ export function defineNode<Config extends z.ZodObject>(def: NodeDefinition<Confi
   // Defaults must make an empty config valid or be clearly required: parse {} to surface
   // schemas that throw on construction (e.g. bad regexes) at import time.
   def.config.safeParse({});
+  if (def.breaker) {
+    if (typeof def.breaker.key !== 'function') fail('breaker.key must be a function of the config');
+    if (def.breaker.failures !== undefined && (!Number.isInteger(def.breaker.failures) || def.breaker.failures < 1)) fail('breaker.failures must be an integer ≥ 1');
+    for (const f of ['window', 'openFor'] as const) {
+      const v = def.breaker[f];
+      if (v !== undefined && !parseDuration(v)) fail(`breaker.${f} must be a duration such as 30s or 5m`);
+    }
+  }
   return Object.freeze(def);
 }
 

@@ -65,6 +65,11 @@ export class RunAbandoned extends Error {
   override name = 'RunAbandoned';
 }
 
+/** The abort reason a step sees when its attempt ran out of time (a failure of its target). */
+export class StepTimeout extends Error {
+  override name = 'StepTimeout';
+}
+
 export class RunExecutor {
   private state: RunState;
   private queue: Promise<void> = Promise.resolve();
@@ -176,7 +181,7 @@ export class RunExecutor {
     // attempt fails with a retryable TIMEOUT.
     const limit = node.step.timeout ? parseDuration(node.step.timeout) : undefined;
     let timedOut = false;
-    const timer = limit === undefined ? undefined : setTimeout(() => { timedOut = true; controller.abort(new Error(`timed out after ${node.step.timeout}`)); }, limit);
+    const timer = limit === undefined ? undefined : setTimeout(() => { timedOut = true; controller.abort(new StepTimeout(`timed out after ${node.step.timeout}`)); }, limit);
     void (async () => {
       if (!config.ok) return report({ step: stepId, iteration, attempt, ok: false, error: config.error });
       try {

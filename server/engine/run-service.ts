@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { ConflictError, NotFoundError, ValidationError } from '../../engine/errors.ts';
 import type { NodeRegistry, NodeRunner } from '../../engine/nodes/define-node.ts';
 import { runEventSchema, type RunEvent } from '../../engine/run/events.ts';
-import { RunExecutor, type StepInvocation } from '../../engine/run/executor.ts';
+import { RunExecutor, StepTimeout, type StepInvocation } from '../../engine/run/executor.ts';
 import { buildPlan, PlanError, type RunPlan } from '../../engine/run/plan.ts';
 import { GateNotWaitingError } from '../../engine/run/scheduler.ts';
 import { fold } from '../../engine/run/reducer.ts';
@@ -25,6 +25,7 @@ import type { Logger } from '../logger.ts';
 import { rowChanges } from './event-rows.ts';
 import { createSubworkflows } from './subworkflows.ts';
 import { createStepLogs } from './step-logs.ts';
+import { breakerPolicy, createCircuitBreakers, type BreakerPolicy } from './circuit-breaker.ts';
 import { createAdmission, groupPolicy, SLOT_STATUSES } from './admission.ts';
 import { createRunCommands, type RunCommand } from './run-commands.ts';
 import type { AppendedEvent, JournalStore } from './journal-types.ts';
@@ -91,6 +92,7 @@ export function createRunService(opts: RunServiceOptions) {
   const runners = new Map([...opts.runners].map((r) => [r.definition.type, r]));
   const bus = new EventEmitter();
   bus.setMaxListeners(0);
+  const breakers = createCircuitBreakers(opts.db);
   const stepLogs = createStepLogs({ dataDir: opts.dataDir, maxBytes: opts.stepLogMaxBytes ?? 10 * 1024 * 1024, bus });
   const active = new Map<string, RunExecutor>();
   const log = opts.log;
@@ -111,17 +113,43 @@ export function createRunService(opts: RunServiceOptions) {
     if (inv.node.def.type === 'subworkflow') return subworkflows.run(runId, inv);
     const runner = runners.get(inv.node.def.type);
     if (!runner) throw { code: 'NO_RUNNER', message: `Node type "${inv.node.def.type}" cannot run on this server (it has no run.ts).`, retryable: false };
+    const breaker = breakerFor(inv);
+    const admitted = breaker ? await breakers.admit(breaker.target, breaker.policy) : undefined;
+    if (admitted && !admitted.allowed) {
+      throw { code: 'CIRCUIT_OPEN', retryable: true, message: `Calls to ${breaker!.target} are paused after repeated failures (circuit breaker open); the next probe is allowed after ${admitted.until.toISOString()}.` };
+    }
     const out = stepLogs.open(runId, inv.node.id, inv.iteration, inv.attempt);
+    let outcome: 'success' | 'failure' | 'ignored' = 'ignored';
     try {
-      return await runner.run({
+      const result = await runner.run({
         signal: inv.signal, runId, stepId: inv.node.id, attempt: inv.attempt, idempotencyKey: inv.idempotencyKey, workspace: await workspaceOf(runId),
         log: (line) => out.write('log', line.endsWith('\n') ? line : `${line}\n`),
         stdout: (chunk) => out.write('stdout', chunk),
         stderr: (chunk) => out.write('stderr', chunk),
       }, inv.config as never, {});
+      outcome = 'success';
+      return result;
+    } catch (err) {
+      // The target's fault: a retryable error or a timeout — not a cancel, not bad input.
+      const timedOut = inv.signal.reason instanceof StepTimeout;
+      if (timedOut) outcome = 'failure';
+      else if (!inv.signal.aborted) outcome = (err as { retryable?: unknown })?.retryable === false ? 'success' : 'failure';
+      throw err;
     } finally {
       await out.close();
+      if (breaker && admitted?.allowed) {
+        // A non-retryable error means the target answered (bad input is not an outage): for the
+        // breaker that is a success. A cancelled call says nothing; a cancelled probe is handed back.
+        await breakers.record(breaker.target, breaker.policy, outcome, admitted.probe).catch((err: unknown) => log.warn('could not record a circuit breaker outcome', { target: breaker.target, error: err }));
+      }
     }
+  }
+
+  function breakerFor(inv: StepInvocation): { target: string; policy: BreakerPolicy } | undefined {
+    const spec = inv.node.def.breaker;
+    if (!spec) return undefined;
+    const key = spec.key(inv.config as never);
+    return key ? { target: `${inv.node.def.type}:${key}`, policy: breakerPolicy(spec) } : undefined;
   }
 
   /** Created on first use, so a run recovered on another machine with shared storage finds it too. */
@@ -396,6 +424,7 @@ export function createRunService(opts: RunServiceOptions) {
     owner,
     bus,
     logs: stepLogs,
+    breakers,
 
     /** Begins recovering unfinished runs and renewing leases. */
     startBackground(): void {

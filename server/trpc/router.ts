@@ -1,6 +1,7 @@
 // The app's API: one router per entity, merged here. `AppRouter` is the type the
 // browser's tRPC client is built from.
 import { router } from './init.ts';
+import { breakersRouter } from './routers/breakers.ts';
 import { nodesRouter } from './routers/nodes.ts';
 import { runsRouter } from './routers/runs.ts';
 import { systemRouter } from './routers/system.ts';
@@ -13,6 +14,7 @@ export const appRouter = router({
   versions: versionsRouter,
   nodes: nodesRouter,
   runs: runsRouter,
+  breakers: breakersRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -28,6 +28,13 @@ export const chattyNode = defineNode({
   config: z.strictObject({ lines: z.number().int().min(0).default(10), text: z.string().default('line') }),
 });
 
+/** Calls a named target that is down while the test says so; has a circuit breaker per target. */
+export const flakyNode = defineNode({
+  ...base, type: 'flaky', title: 'Flaky', description: 'Fails while its target is marked down.',
+  config: z.strictObject({ target: z.string().default('api.example.test'), fatal: z.boolean().default(false) }),
+  breaker: { key: (config) => config.target, failures: 3, window: '1m', openFor: '1s' },
+});
+
 export function testRegistry(): NodeRegistry {
-  return createNodeRegistry([...nodeDefinitions, echoNode, failNode, waitNode, chattyNode]);
+  return createNodeRegistry([...nodeDefinitions, echoNode, failNode, waitNode, chattyNode, flakyNode]);
 }
