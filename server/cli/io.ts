@@ -7,6 +7,8 @@ export interface CliIo {
   readFile(path: string): string;
   writeFile(path: string, text: string): void;
   readStdin(): string;
+  /** Whether standard output is a terminal (live redraw) or a pipe or log (plain lines). */
+  isTTY?(): boolean;
 }
 
 export const nodeIo: CliIo = {
@@ -15,6 +17,7 @@ export const nodeIo: CliIo = {
   readFile: (p) => readFileSync(p, 'utf8'),
   writeFile: (p, t) => writeFileSync(p, t),
   readStdin: () => readFileSync(0, 'utf8'),
+  isTTY: () => process.stdout.isTTY === true,
 };
 
 /** Reads a file argument ("-" is standard input); an unreadable file is reported, not thrown. */

@@ -97,6 +97,8 @@ export function createRunService(opts: RunServiceOptions) {
   const active = new Map<string, RunExecutor>();
   const log = opts.log;
   let heartbeat: NodeJS.Timeout | undefined;
+  /** Whether this process takes over any unfinished run (a server) or only its own (the CLI). */
+  let recovering = false;
   let recovery: NodeJS.Timeout | undefined;
   let closed = false;
 
@@ -213,32 +215,35 @@ export function createRunService(opts: RunServiceOptions) {
     const room = maxActiveRuns - active.size;
     if (room <= 0) return;
     const claimed = await opts.journal.claim(owner, { statuses: ACTIVE_STATUSES, limit: Math.min(50, room), leaseMs });
-    for (const runId of claimed) {
-      const stale = active.get(runId);
-      if (stale) {
-        // Our lease lapsed before the heartbeat noticed, and we claimed the run back. Someone
-        // else may have executed it meanwhile, so the executor's memory cannot be trusted:
-        // rebuild from the journal like any recovered run.
-        log.warn('claimed back a run whose lease had lapsed; rebuilding it from the journal', { runId });
-        stale.abandon(new Error('lease lapsed'));
-        active.delete(runId);
+    for (const runId of claimed) await continueClaimed(runId);
+  }
+
+  /** Executes a run this process has just claimed, rebuilt from its journal. */
+  async function continueClaimed(runId: string): Promise<void> {
+    const stale = active.get(runId);
+    if (stale) {
+      // Our lease lapsed before the heartbeat noticed, and we claimed the run back. Someone
+      // else may have executed it meanwhile, so the executor's memory cannot be trusted:
+      // rebuild from the journal like any recovered run.
+      log.warn('claimed back a run whose lease had lapsed; rebuilding it from the journal', { runId });
+      stale.abandon(new Error('lease lapsed'));
+      active.delete(runId);
+    }
+    try {
+      const run = await opts.db.run.findUnique({ where: { id: runId }, select: { versionId: true, number: true, inputs: true } });
+      if (!run) return;
+      const events = await journalOf(runId);
+      if (events.length === 0) {
+        // The process that created the row died before journaling run.created (start() writes
+        // the row, then the first event). The row holds the run's intent: journal it now.
+        const created: RunEvent = { type: 'run.created', versionId: run.versionId, inputs: (run.inputs ?? {}) as Record<string, unknown>, vars: {} };
+        await append(runId, [created]);
+        events.push(created);
       }
-      try {
-        const run = await opts.db.run.findUnique({ where: { id: runId }, select: { versionId: true, number: true, inputs: true } });
-        if (!run) continue;
-        const events = await journalOf(runId);
-        if (events.length === 0) {
-          // The process that created the row died before journaling run.created (start() writes
-          // the row, then the first event). The row holds the run's intent: journal it now.
-          const created: RunEvent = { type: 'run.created', versionId: run.versionId, inputs: (run.inputs ?? {}) as Record<string, unknown>, vars: {} };
-          await append(runId, [created]);
-          events.push(created);
-        }
-        log.info('recovering run', { runId, events: events.length });
-        execute(runId, await planFor(run.versionId), events, true, run.number);
-      } catch (err) {
-        log.error('could not recover run', { runId, error: err });
-      }
+      log.info('recovering run', { runId, events: events.length });
+      execute(runId, await planFor(run.versionId), events, true, run.number);
+    } catch (err) {
+      log.error('could not recover run', { runId, error: err });
     }
   }
 
@@ -407,7 +412,7 @@ export function createRunService(opts: RunServiceOptions) {
   async function tick(): Promise<void> {
     if (closed) return;
     await admitPending();
-    await recover();
+    if (recovering) await recover();
   }
 
   const subworkflows = createSubworkflows({
@@ -427,7 +432,13 @@ export function createRunService(opts: RunServiceOptions) {
     breakers,
 
     /** Begins recovering unfinished runs and renewing leases. */
-    startBackground(): void {
+    /**
+     * Renews leases and applies control requests; with `recover` (default), also takes over
+     * unfinished and queued runs of any process. The CLI runs without it: it executes only
+     * the runs it starts or adopts.
+     */
+    startBackground({ recover: takeOver = true }: { recover?: boolean } = {}): void {
+      recovering = takeOver;
       const run = () => { tick().catch((err: unknown) => log.error('recovery failed', { error: err })); };
       run();
       // Claiming is cheap (one indexed statement): a queued run waits about a second at most.
@@ -509,6 +520,24 @@ export function createRunService(opts: RunServiceOptions) {
     },
 
     isActive: (runId: string) => active.has(runId),
+
+    /**
+     * Takes over one run if nobody holds it (its process died, or it waits queued), and
+     * executes it here. False when another process holds it, it is pending in its group, or
+     * it has ended.
+     */
+    async adopt(runId: string): Promise<boolean> {
+      if (active.has(runId)) return true;
+      if (closed || active.size >= maxActiveRuns) return false;
+      const now = new Date();
+      const { count } = await opts.db.run.updateMany({
+        where: { id: runId, status: { in: [...ACTIVE_STATUSES] }, OR: [{ leaseOwner: null }, { leaseUntil: { lte: now } }] },
+        data: { leaseOwner: owner, leaseUntil: new Date(now.getTime() + leaseMs) },
+      });
+      if (!count) return false;
+      await continueClaimed(runId);
+      return active.has(runId);
+    },
 
     async close(): Promise<void> {
       closed = true;

@@ -38,11 +38,16 @@ export const runsRouter = router({
     .mutation(({ ctx, input }) => ctx.runs.fork(input)),
 
   list: publicProcedure
-    .input(z.object({ workflowId: workflowIdSchema, limit: z.number().int().min(1).max(200).default(50) }))
+    .input(z.object({
+      workflowId: workflowIdSchema.optional().describe('Runs of this workflow; all workflows when omitted.'),
+      status: z.string().max(32).optional(),
+      limit: z.number().int().min(1).max(200).default(50),
+    }))
     .query(async ({ ctx, input }) => {
       const rows = await ctx.db.run.findMany({
-        where: { workflowId: input.workflowId }, orderBy: { number: 'desc' }, take: input.limit,
-        select: { id: true, number: true, status: true, trigger: true, origin: true, sourceRunId: true, parentRunId: true, createdAt: true, startedAt: true, finishedAt: true, version: { select: { number: true } } },
+        where: { ...(input.workflowId ? { workflowId: input.workflowId } : {}), ...(input.status ? { status: input.status } : {}) },
+        orderBy: input.workflowId ? { number: 'desc' } : { createdAt: 'desc' }, take: input.limit,
+        select: { id: true, workflowId: true, number: true, status: true, trigger: true, origin: true, sourceRunId: true, parentRunId: true, createdAt: true, startedAt: true, finishedAt: true, version: { select: { number: true } } },
       });
       return rows.map(({ version, ...r }) => ({ ...r, version: version.number, createdAt: r.createdAt.toISOString(), startedAt: r.startedAt?.toISOString() ?? null, finishedAt: r.finishedAt?.toISOString() ?? null }));
     }),
