@@ -5,7 +5,7 @@ import { compileExpression, evaluateCondition, type ExpressionContext } from '..
 import type { RunEvent, StepError } from './events.ts';
 import { apply, ownedCopy } from './reducer.ts';
 import type { RunPlan } from './plan.ts';
-import type { RunState, StepState } from './state.ts';
+import { stepKey, type RunState, type StepState } from './state.ts';
 
 export type Action =
   | { kind: 'start'; step: string; iteration: string; attempt: number }
@@ -29,10 +29,22 @@ export type StepResult =
 
 const view = (s: StepState) => ({ status: s.status, outputs: isRecord(s.output) ? s.output : {}, ...(s.error ? { error: s.error } : {}) });
 
+/** Orders iteration keys ("2" < "10", "1/9" < "2/0"). */
+function laterIteration(a: string, b: string): boolean {
+  const x = a.split('/').map(Number);
+  const y = b.split('/').map(Number);
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    if ((x[i] ?? -1) !== (y[i] ?? -1)) return (x[i] ?? -1) > (y[i] ?? -1);
+  }
+  return false;
+}
+
 /**
  * What expressions of a step see. Outside loops, `steps.<body step>` is its latest iteration
- * (a finished loop's last); inside a loop body (`where.iteration` set), siblings are this
- * iteration's instances and `loop` holds item, index (0-based) and iteration (1-based).
+ * (a finished loop's last); inside a loop body (`where.iteration` set), the steps of each
+ * enclosing iteration are that iteration's instances, and `loop` holds the innermost loop's
+ * item, index (0-based) and iteration (1-based) — with `loop.parent` the same for the loop
+ * around it, and so on outwards.
  */
 export function expressionData(state: RunState, base: ExpressionContext = {}, where?: { plan: RunPlan; step: string; iteration: string }): ExpressionContext {
   const steps: Record<string, unknown> = {};
@@ -40,17 +52,30 @@ export function expressionData(state: RunState, base: ExpressionContext = {}, wh
   for (const s of state.steps.values()) {
     if (!s.iteration) { steps[s.step] = view(s); continue; }
     const prev = latest.get(s.step);
-    if (!prev || Number(s.iteration) > Number(prev.iteration)) latest.set(s.step, s);
+    if (!prev || laterIteration(s.iteration, prev.iteration)) latest.set(s.step, s);
   }
   for (const [id, s] of latest) steps[id] = view(s);
   const data: Record<string, unknown> = { ...base, inputs: state.inputs, vars: state.vars, steps };
-  const loopId = where?.iteration ? where.plan.nodes.get(where.step)?.parent : undefined;
-  if (where && loopId) {
-    for (const s of state.steps.values()) if (s.iteration === where.iteration && where.plan.nodes.get(s.step)?.parent === loopId) steps[s.step] = view(s);
-    const index = Number(where.iteration);
-    const items = state.steps.get(loopId)?.items;
-    data.loop = { index, iteration: index + 1, ...(items ? { item: items[index] ?? null } : {}) };
+  if (!where?.iteration) return data;
+  // The enclosing loops, innermost first, each with the iteration key of its own scope.
+  const loops: { id: string; scope: string; index: number }[] = [];
+  let key = where.iteration;
+  for (let id = where.plan.nodes.get(where.step)?.parent; id && key; id = where.plan.nodes.get(id)?.parent) {
+    const cut = key.lastIndexOf('/');
+    loops.push({ id, scope: cut === -1 ? '' : key.slice(0, cut), index: Number(key.slice(cut + 1)) });
+    key = cut === -1 ? '' : key.slice(0, cut);
   }
+  // Outermost first, so an inner iteration's instances win over the outer one's.
+  for (const l of [...loops].reverse()) {
+    const iteration = l.scope ? `${l.scope}/${l.index}` : String(l.index);
+    for (const s of state.steps.values()) if (s.iteration === iteration && where.plan.nodes.get(s.step)?.parent === l.id) steps[s.step] = view(s);
+  }
+  let loop: Record<string, unknown> | undefined;
+  for (const l of [...loops].reverse()) {
+    const items = state.steps.get(stepKey(l.id, l.scope))?.items;
+    loop = { index: l.index, iteration: l.index + 1, ...(items ? { item: items[l.index] ?? null } : {}), ...(loop ? { parent: loop } : {}) };
+  }
+  if (loop) data.loop = loop;
   return data;
 }
 

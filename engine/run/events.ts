@@ -42,8 +42,9 @@ export const runEventSchema = z.discriminatedUnion('type', [
   // A delay or a gate: the step holds until `until` (a gate also until enough decisions).
   z.object({ type: z.literal('step.waiting'), ...at, until: z.string().optional(), reason: z.enum(['delay', 'gate', 'escalated']) }),
   // A loop: its list (for `over`) is evaluated once, when it starts; each iteration is journaled.
-  z.object({ type: z.literal('loop.started'), step: z.string(), items: z.array(json).optional() }),
-  z.object({ type: z.literal('loop.iteration'), step: z.string(), index: z.number().int().min(0) }),
+  // `iteration` is the loop instance's own (a loop inside another loop's body has one).
+  z.object({ type: z.literal('loop.started'), ...at, items: z.array(json).optional() }),
+  z.object({ type: z.literal('loop.iteration'), ...at, index: z.number().int().min(0) }),
   z.object({ type: z.literal('gate.decided'), ...at, decision: z.enum(['approve', 'reject']), by: z.string(), comment: z.string().optional(), at: z.string() }),
 ]);
 

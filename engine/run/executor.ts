@@ -105,12 +105,12 @@ export class RunExecutor {
   cancel(by?: string, reason?: string): Promise<void> { return this.command({ type: 'run.cancel_requested', by, reason }); }
 
   /** Records an approval or rejection; throws GateNotWaitingError when the gate is not waiting. */
-  async decideGate(step: string, decision: 'approve' | 'reject', by: string, comment?: string): Promise<void> {
+  async decideGate(step: string, decision: 'approve' | 'reject', by: string, comment?: string, iteration?: string): Promise<void> {
     // A refused decision is the caller's problem, not the run's: it must not stop the queue.
     let refused: unknown;
     await this.enqueue(async () => {
       let d: Decision;
-      try { d = gateDecision(this.plan, this.state, { step, decision, by, comment, now: this.now() }); } catch (err) { refused = err; return; }
+      try { d = gateDecision(this.plan, this.state, { step, iteration, decision, by, comment, now: this.now() }); } catch (err) { refused = err; return; }
       await this.commit(d);
       await this.step();
     });

@@ -38,10 +38,17 @@ export function cancelStep(plan: RunPlan, b: Builder, id: string, reason: string
   else if (!isTerminalStep(s)) b.emit({ type: 'step.cancelled', step: id, iteration, reason });
 }
 
+/** Whether `step` sits inside `loop`'s body, directly or in a nested loop. */
+function inside(plan: RunPlan, step: string, loop: string): boolean {
+  for (let p = plan.nodes.get(step)?.parent; p; p = plan.nodes.get(p)?.parent) if (p === loop) return true;
+  return false;
+}
+
+/** Stops every unfinished instance in a loop's body, nested loops included (their bookkeeping is cancelled, their steps aborted). */
 function abortBody(plan: RunPlan, b: Builder, loop: PlanNode, reason: string): void {
   for (const s of [...b.state.steps.values()]) {
-    if (!s.iteration || plan.nodes.get(s.step)?.parent !== loop.id || isTerminalStep(s)) continue;
-    if (s.status === 'running') b.actions.push({ kind: 'abort', step: s.step, iteration: s.iteration, reason });
+    if (!s.iteration || isTerminalStep(s) || !inside(plan, s.step, loop.id)) continue;
+    if (s.status === 'running' && !plan.nodes.get(s.step)?.def.container) b.actions.push({ kind: 'abort', step: s.step, iteration: s.iteration, reason });
     else b.emit({ type: 'step.cancelled', step: s.step, iteration: s.iteration, reason });
   }
 }

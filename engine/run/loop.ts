@@ -40,26 +40,34 @@ function num(v: unknown, fallback: number): number {
   return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
 }
 
-/** Moves a running loop on: schedules its open iterations, starts new ones, ends it. */
-export function advanceLoop(plan: RunPlan, b: Builder, node: PlanNode, opts: SchedulerOptions, schedule: Schedule): boolean {
+/** The iteration key of a loop's body instances: "2", or "1/2" inside an outer loop's iteration 1. */
+export function bodyIteration(scope: string, index: number): string {
+  return scope ? `${scope}/${index}` : String(index);
+}
+
+/**
+ * Moves a running loop instance on (`scope`: the loop's own iteration key, "" at the top
+ * level): schedules its open iterations, starts new ones, ends it.
+ */
+export function advanceLoop(plan: RunPlan, b: Builder, node: PlanNode, opts: SchedulerOptions, schedule: Schedule, scope = ''): boolean {
   const body = node.body ?? [];
   const max = num(node.step.with?.max_iterations, 1);
-  const loop = () => b.state.steps.get(stepKey(node.id))!;
-  const done = (i: number) => body.every((id) => isTerminalStep(b.state.steps.get(stepKey(id, String(i)))));
+  const loop = () => b.state.steps.get(stepKey(node.id, scope))!;
+  const done = (i: number) => body.every((id) => isTerminalStep(b.state.steps.get(stepKey(id, bodyIteration(scope, i)))));
   let changed = false;
   const begin = (index: number) => {
-    b.emit({ type: 'loop.iteration', step: node.id, index });
-    schedule(body, String(index));
+    b.emit({ type: 'loop.iteration', step: node.id, iteration: scope, index });
+    schedule(body, bodyIteration(scope, index));
     changed = true;
   };
-  const fail = (error: StepError) => { failNow(plan, b, node, error, true); return true; };
+  const fail = (error: StepError) => { failNow(plan, b, node, error, true, scope); return true; };
   const complete = (iterations: number) => {
-    b.emit({ type: 'step.completed', step: node.id, iteration: '', attempt: 1, output: { iterations }, port: 'out' });
+    b.emit({ type: 'step.completed', step: node.id, iteration: scope, attempt: 1, output: { iterations }, port: 'out' });
     return true;
   };
 
   for (let i = 0; i < (loop().iterations ?? 0); i++) {
-    if (!done(i) && schedule(body, String(i))) changed = true;
+    if (!done(i) && schedule(body, bodyIteration(scope, i))) changed = true;
     if (b.state.status !== 'running') return true;
   }
 
@@ -83,7 +91,7 @@ export function advanceLoop(plan: RunPlan, b: Builder, node: PlanNode, opts: Sch
   if (started === 0) { begin(0); return true; }
   const last = started - 1;
   if (!done(last)) return changed;
-  const data = expressionData(b.state, opts.base, { plan, step: body[0] ?? node.id, iteration: String(last) });
+  const data = expressionData(b.state, opts.base, { plan, step: body[0] ?? node.id, iteration: bodyIteration(scope, last) });
   const until = condition(String(node.step.with?.until ?? 'true'), data);
   if (!until.ok) return fail({ ...until.error, message: `until: ${until.error.message}` });
   if (until.value) return complete(started);

@@ -54,7 +54,6 @@ export function buildPlan(workflow: Workflow, registry: NodeRegistry, supported:
     const def = registry.get(step.type);
     if (!def) throw new PlanError(`Step "${step.id}" uses node type "${step.type}", which is not installed.`);
     if (!supported(def)) throw new PlanError(`Step "${step.id}" is a ${def.title} (${def.type}) step, which this version of the engine cannot run yet.`);
-    if (parent && def.container) throw new PlanError(`Step "${step.id}" is a loop inside loop "${parent}": nested loops cannot run yet.`);
     const node: PlanNode = { id: step.id, step, def, needs: (step.needs ?? []).map(parseNeed), downstream: [], isCompensation: compensations.has(step.id), ...(parent ? { parent } : {}) };
     nodes.set(step.id, node);
     if (def.container) {

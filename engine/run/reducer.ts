@@ -52,9 +52,9 @@ export function apply(state: RunState, event: RunEvent, seq = state.seq + 1, own
     case 'step.waiting':
       return updateStep(s, event.step, event.iteration, (st) => ({ ...st, status: 'waiting', waitUntil: event.until, waitReason: event.reason }), owned);
     case 'loop.started':
-      return updateStep(s, event.step, '', (st) => ({ ...st, items: event.items, iterations: 0 }), owned);
+      return updateStep(s, event.step, event.iteration, (st) => ({ ...st, items: event.items, iterations: 0 }), owned);
     case 'loop.iteration':
-      return updateStep(s, event.step, '', (st) => ({ ...st, iterations: Math.max(st.iterations ?? 0, event.index + 1) }), owned);
+      return updateStep(s, event.step, event.iteration, (st) => ({ ...st, iterations: Math.max(st.iterations ?? 0, event.index + 1) }), owned);
     case 'gate.decided':
       return updateStep(s, event.step, event.iteration, (st) => ({ ...st, decisions: [...(st.decisions ?? []), { decision: event.decision, by: event.by, comment: event.comment, at: event.at }] }), owned);
   }

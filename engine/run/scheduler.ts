@@ -68,7 +68,7 @@ function scheduleScope(plan: RunPlan, b: Builder, ids: readonly string[], iterat
     const node = plan.nodes.get(id)!;
     if (node.isCompensation) continue;
     const s = b.state.steps.get(stepKey(id, iteration));
-    if (s?.status === 'running' && node.def.container) { if (advanceLoop(plan, b, node, opts, schedule)) changed = true; continue; }
+    if (s?.status === 'running' && node.def.container) { if (advanceLoop(plan, b, node, opts, schedule, iteration)) changed = true; continue; }
     if (s?.status === 'waiting') { if (settleWaiting(plan, b, node, opts, iteration)) changed = true; continue; }
     if (s?.status === 'retrying') {
       if (new Date(s.retryAt!).getTime() > opts.now.getTime()) { b.actions.push({ kind: 'wake', at: s.retryAt! }); continue; }
@@ -110,9 +110,9 @@ function startStep(plan: RunPlan, b: Builder, node: PlanNode, iteration: string,
   if (node.def.container) {
     b.emit({ type: 'step.started', step: id, iteration, attempt: 1 });
     const items = loopItems(node, data);
-    if (!items.ok) return failNow(plan, b, node, items.error, true);
-    b.emit({ type: 'loop.started', step: id, ...(items.items ? { items: items.items } : {}) });
-    advanceLoop(plan, b, node, opts, schedule);
+    if (!items.ok) return failNow(plan, b, node, items.error, true, iteration);
+    b.emit({ type: 'loop.started', step: id, iteration, ...(items.items ? { items: items.items } : {}) });
+    advanceLoop(plan, b, node, opts, schedule, iteration);
     return true;
   }
   if (WAITING_TYPES.has(node.def.type)) {

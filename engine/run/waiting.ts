@@ -65,15 +65,30 @@ export function settleWaiting(plan: RunPlan, b: Builder, node: PlanNode, opts: S
   return true;
 }
 
-/** Records an approval or rejection of a waiting gate. */
-export function gateDecision(plan: RunPlan, state: RunState, d: { step: string; decision: 'approve' | 'reject'; by: string; comment?: string; now: Date }): Decision {
+/**
+ * Records an approval or rejection of a waiting gate. A gate inside a loop body is one gate per
+ * iteration: `iteration` names which; without it, the one waiting iteration is meant.
+ */
+export function gateDecision(plan: RunPlan, state: RunState, d: { step: string; iteration?: string; decision: 'approve' | 'reject'; by: string; comment?: string; now: Date }): Decision {
   const b = new Builder(state);
-  const s = b.state.steps.get(stepKey(d.step));
-  if (plan.nodes.get(d.step)?.def.type !== 'gate' || s?.status !== 'waiting') {
-    throw new GateNotWaitingError(`Step ${d.step} is not a gate waiting for a decision.`);
+  if (plan.nodes.get(d.step)?.def.type !== 'gate') throw new GateNotWaitingError(`Step ${d.step} is not a gate.`);
+  let iteration = d.iteration ?? '';
+  if (d.iteration === undefined && plan.nodes.get(d.step)?.parent) {
+    const waiting = [...b.state.steps.values()].filter((s) => s.step === d.step && s.status === 'waiting').map((s) => s.iteration);
+    if (waiting.length !== 1) {
+      throw new GateNotWaitingError(waiting.length
+        ? `Gate ${d.step} is waiting in several loop iterations (${waiting.join(', ')}): say which one.`
+        : `Gate ${d.step} is not waiting for a decision in any loop iteration.`);
+    }
+    iteration = waiting[0]!;
+  }
+  const s = b.state.steps.get(stepKey(d.step, iteration));
+  if (s?.status !== 'waiting') {
+    const waiting = [...b.state.steps.values()].filter((x) => x.step === d.step && x.status === 'waiting').map((x) => x.iteration || '(top level)');
+    throw new GateNotWaitingError(`Step ${d.step}${iteration ? ` in iteration ${iteration}` : ''} is not a gate waiting for a decision.${waiting.length ? ` It waits in: ${waiting.join(', ')}.` : ''}`);
   }
   if (s.decisions?.some((x) => x.by === d.by && x.decision === d.decision)) return b;
-  b.emit({ type: 'gate.decided', step: d.step, iteration: '', decision: d.decision, by: d.by, ...(d.comment ? { comment: d.comment } : {}), at: d.now.toISOString() });
+  b.emit({ type: 'gate.decided', step: d.step, iteration, decision: d.decision, by: d.by, ...(d.comment ? { comment: d.comment } : {}), at: d.now.toISOString() });
   return b;
 }
 

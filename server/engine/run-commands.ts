@@ -13,7 +13,7 @@ export const runCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pause'), by: z.string().optional() }),
   z.object({ type: z.literal('resume'), by: z.string().optional() }),
   z.object({ type: z.literal('cancel'), by: z.string().optional(), reason: z.string().optional() }),
-  z.object({ type: z.literal('decide'), step: z.string(), iteration: z.string().default(''), decision: z.enum(['approve', 'reject']), by: z.string(), comment: z.string().optional() }),
+  z.object({ type: z.literal('decide'), step: z.string(), iteration: z.string().optional(), decision: z.enum(['approve', 'reject']), by: z.string(), comment: z.string().optional() }),
 ]);
 export type RunCommand = z.infer<typeof runCommandSchema>;
 

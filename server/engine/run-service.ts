@@ -386,7 +386,7 @@ export function createRunService(opts: RunServiceOptions) {
       case 'pause': return executor.pause(command.by);
       case 'resume': return executor.resume(command.by);
       case 'cancel': return executor.cancel(command.by, command.reason);
-      case 'decide': return executor.decideGate(command.step, command.decision, command.by, command.comment);
+      case 'decide': return executor.decideGate(command.step, command.decision, command.by, command.comment, command.iteration);
     }
   }
 
@@ -499,9 +499,9 @@ export function createRunService(opts: RunServiceOptions) {
      * Approves or rejects a waiting gate. (Who may decide is checked by the caller.) For a run
      * executed by another process the decision is handed over and applied there.
      */
-    async decideGate(runId: string, step: string, decision: 'approve' | 'reject', by: string, comment?: string): Promise<void> {
+    async decideGate(runId: string, step: string, decision: 'approve' | 'reject', by: string, comment?: string, iteration?: string): Promise<void> {
       try {
-        await controlRun(runId, { type: 'decide', step, iteration: '', decision, by, comment });
+        await controlRun(runId, { type: 'decide', step, iteration, decision, by, comment });
       } catch (err) {
         if (err instanceof GateNotWaitingError) throw new ConflictError(`${err.message} It may have been decided already, or timed out.`, { runId, step });
         throw err;

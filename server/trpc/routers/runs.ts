@@ -108,8 +108,11 @@ export const runsRouter = router({
 
   /** Approve or reject a waiting gate. `by` names the person until accounts exist. */
   decide: publicProcedure
-    .input(z.object({ runId, step: z.string().min(1).max(64), decision: z.enum(['approve', 'reject']), by: z.string().trim().min(1).max(200), comment: z.string().max(2000).optional() }))
-    .mutation(async ({ ctx, input }) => { await ctx.runs.decideGate(input.runId, input.step, input.decision, input.by, input.comment); return { runId: input.runId }; }),
+    .input(z.object({
+      runId, step: z.string().min(1).max(64), decision: z.enum(['approve', 'reject']), by: z.string().trim().min(1).max(200), comment: z.string().max(2000).optional(),
+      iteration: z.string().regex(/^\d+(\/\d+)*$/).optional().describe('For a gate in a loop body: which iteration ("2", or "1/0" in a nested loop); omitted: the one waiting.'),
+    }))
+    .mutation(async ({ ctx, input }) => { await ctx.runs.decideGate(input.runId, input.step, input.decision, input.by, input.comment, input.iteration); return { runId: input.runId }; }),
 
   pause: publicProcedure.input(z.object({ runId })).mutation(async ({ ctx, input }) => { await ctx.runs.pause(input.runId); return { runId: input.runId }; }),
   resume: publicProcedure.input(z.object({ runId })).mutation(async ({ ctx, input }) => { await ctx.runs.resume(input.runId); return { runId: input.runId }; }),
