@@ -1,12 +1,10 @@
 // Nested loops and gates inside loop bodies through a real server, on both databases: every
 // instance gets its own RunStep row, and a gate is decided per iteration over tRPC.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
+import { describe, expect, it } from 'vitest';
+import type { TRPCClientError } from '@trpc/client';
 import type { AppRouter } from '../../../server/trpc/router.ts';
-import { databaseKinds, freshDatabase, type TestDatabase } from '../../helpers/databases.ts';
-import { startTestServer, type TestServer } from '../../helpers/server.ts';
-import { testRegistry } from '../../helpers/test-nodes.ts';
-import { testRunners } from '../../helpers/test-runners.ts';
+import { useApiServer } from '../../helpers/api-fixture.ts';
+import { databaseKinds } from '../../helpers/databases.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
 const yaml = `apiVersion: switchyard/v1
@@ -27,20 +25,10 @@ steps:
 `;
 
 describe.each(databaseKinds)('loops on %s', (kind) => {
-  let database: TestDatabase;
-  let server: TestServer;
-  let api: ReturnType<typeof createTRPCClient<AppRouter>>;
-
-  beforeAll(async () => {
-    database = await freshDatabase(kind);
-    server = await startTestServer(kind, { database, registry: testRegistry(), runners: testRunners() });
-    api = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${server.url}/api/trpc` })] });
-    await api.workflows.import.mutate({ yaml });
-    await api.versions.publish.mutate({ workflowId: 'rollout' });
-  });
-  afterAll(async () => { await server?.stop(); await database?.drop(); });
+  const fx = useApiServer(kind, { rollout: yaml });
 
   it('decides gates per iteration and runs the nested loop of each approved one', async () => {
+    const { api, server } = fx;
     const { runId } = await api.runs.start.mutate({ workflowId: 'rollout' });
     await waitFor(async () => (await api.runs.get.query({ runId })).steps.filter((s) => s.stepId === 'approve' && s.status === 'waiting').length === 2, { what: 'both gates to wait' });
     const ambiguous = await api.runs.decide.mutate({ runId, step: 'approve', decision: 'approve', by: 'ann' }).catch((e: unknown) => e);

@@ -2,34 +2,20 @@
 // streams live on the bus, reads back page by page over tRPC, and never reaches the journal.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
+import { describe, expect, it } from 'vitest';
+import type { TRPCClientError } from '@trpc/client';
 import type { LogChunk } from '../../../server/engine/step-logs.ts';
 import type { AppRouter } from '../../../server/trpc/router.ts';
-import { databaseKinds, freshDatabase, type TestDatabase } from '../../helpers/databases.ts';
-import { startTestServer, type TestServer } from '../../helpers/server.ts';
-import { testRegistry } from '../../helpers/test-nodes.ts';
-import { testRunners } from '../../helpers/test-runners.ts';
+import { useApiServer } from '../../helpers/api-fixture.ts';
+import { databaseKinds } from '../../helpers/databases.ts';
 
 const chatty = (id: string, lines: number) => `apiVersion: switchyard/v1\nid: ${id}\nname: ${id}\nsteps:\n  - { id: talk, type: chatty, with: { lines: ${lines} } }\n`;
 
 describe.each(databaseKinds)('step logs on %s', (kind) => {
-  let database: TestDatabase;
-  let server: TestServer;
-  let api: ReturnType<typeof createTRPCClient<AppRouter>>;
-
-  beforeAll(async () => {
-    database = await freshDatabase(kind);
-    server = await startTestServer(kind, { database, registry: testRegistry(), runners: testRunners() });
-    api = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${server.url}/api/trpc` })] });
-    for (const [id, n] of [['few', 3], ['many', 20_000]] as const) {
-      await api.workflows.import.mutate({ yaml: chatty(id, n) });
-      await api.versions.publish.mutate({ workflowId: id });
-    }
-  });
-  afterAll(async () => { await server?.stop(); await database?.drop(); });
+  const fx = useApiServer(kind, { few: chatty('few', 3), many: chatty('many', 20_000) });
 
   it('keeps stdout, stderr and log lines in files, streamed live, readable in pages; the journal does not grow with them', async () => {
+    const { api, server } = fx;
     const { runs } = server.app.context;
     const live: LogChunk[] = [];
     const listener = (c: LogChunk) => live.push(c);
@@ -71,6 +57,7 @@ describe.each(databaseKinds)('step logs on %s', (kind) => {
   });
 
   it('answers an empty page for a step without output, and NOT_FOUND for an unknown run', async () => {
+    const { api, server } = fx;
     const few = await api.runs.start.mutate({ workflowId: 'few' });
     await server.app.context.runs.waitFor(few.runId);
     expect(await api.runs.logs.query({ runId: few.runId, step: 'nobody' })).toMatchObject({ text: '', size: 0 });
