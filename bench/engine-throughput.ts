@@ -41,7 +41,7 @@ function rawRates(dir: string, rows: number): { single: number; batched: number 
 
 export async function engineThroughputBench(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'switchyard-bench-throughput-'));
-  const app = await createSwitchyard(loadConfig({ PORT: '0', DATA_DIR: dir, NODE_ENV: 'test' }), { ui: false, log: silentLogger, registry: testRegistry(), runners: testRunners() });
+  const app = await createSwitchyard(loadConfig({ PORT: '0', DATA_DIR: dir, NODE_ENV: 'test', MAX_ACTIVE_RUNS: String(RUNS) }), { ui: false, log: silentLogger, registry: testRegistry(), runners: testRunners() });
   try {
     const { workflows, versions, runs, db } = app.context;
     await workflows.import(chainYaml('wide', STEPS));
@@ -52,6 +52,8 @@ export async function engineThroughputBench(): Promise<void> {
       await Promise.all(started.map((r) => runs.waitFor(r.runId)));
       const seconds = (performance.now() - t0) / 1000;
       const events = await db.runEvent.count({ where: { runId: { in: started.map((r) => r.runId) } } });
+      const completed = await db.run.count({ where: { id: { in: started.map((r) => r.runId) }, status: 'completed' } });
+      if (completed !== n) throw new Error(`only ${completed} of ${n} runs completed: the measurement would be wrong`);
       return { seconds, events };
     };
     await round(10); // warm-up

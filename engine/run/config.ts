@@ -34,8 +34,17 @@ function render(value: unknown, data: ExpressionContext, path: string): Rendered
   return { ok: true, value };
 }
 
-export function resolveConfig(node: PlanNode, data: ExpressionContext): { ok: true; config: Record<string, unknown> } | { ok: false; error: StepError } {
-  const rendered = render(node.step.with ?? {}, data, '');
+/** `data` is built only when the config has a template to render (most data is O(steps) to build). */
+function hasTemplate(value: unknown): boolean {
+  if (typeof value === 'string') return isTemplate(value);
+  if (Array.isArray(value)) return value.some(hasTemplate);
+  if (value && typeof value === 'object') return Object.values(value).some(hasTemplate);
+  return false;
+}
+
+export function resolveConfig(node: PlanNode, data: ExpressionContext | (() => ExpressionContext)): { ok: true; config: Record<string, unknown> } | { ok: false; error: StepError } {
+  const get = typeof data === 'function' ? data : () => data;
+  const rendered = hasTemplate(node.step.with) ? render(node.step.with ?? {}, get(), '') : { ok: true as const, value: node.step.with ?? {} };
   if (!rendered.ok) return rendered;
   const parsed = node.def.config.safeParse(rendered.value);
   if (!parsed.success) {

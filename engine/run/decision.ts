@@ -12,7 +12,8 @@ export type Action =
   | { kind: 'abort'; step: string; iteration: string; reason: string }
   | { kind: 'wake'; at: string };
 
-export interface Decision { events: RunEvent[]; actions: Action[] }
+/** `state`, when set, is the state after `events` (a decision made on an owned state). */
+export interface Decision { events: RunEvent[]; actions: Action[]; state?: RunState }
 
 export interface SchedulerOptions {
   now: Date;
@@ -21,6 +22,12 @@ export interface SchedulerOptions {
   /** Expression data besides inputs, vars and steps: run, trigger, secrets. */
   base?: ExpressionContext;
   random?: () => number;
+  /**
+   * The caller gives the state up: the decision may update it in place instead of copying it,
+   * and returns it as `state`. The executor does this (it replaces its state with the result);
+   * copying every step's state per decision made a run O(n²).
+   */
+  owned?: boolean;
 }
 
 export type StepResult =
@@ -99,7 +106,7 @@ export class Builder {
   events: RunEvent[] = [];
   actions: Action[] = [];
   state: RunState;
-  constructor(state: RunState) { this.state = ownedCopy(state); }
+  constructor(state: RunState, owned = false) { this.state = owned ? state : ownedCopy(state); }
   emit(e: RunEvent): void {
     this.events.push(e);
     this.state = apply(this.state, e, this.state.seq + 1, true);
@@ -117,5 +124,5 @@ export function dedupeWakes(b: Decision): Decision {
   const wakes = b.actions.filter((a): a is Extract<Action, { kind: 'wake' }> => a.kind === 'wake');
   if (wakes.length <= 1) return b;
   const earliest = wakes.reduce((m, w) => (w.at < m.at ? w : m));
-  return { events: b.events, actions: [...b.actions.filter((a) => a.kind !== 'wake'), earliest] };
+  return { events: b.events, actions: [...b.actions.filter((a) => a.kind !== 'wake'), earliest], ...(b.state ? { state: b.state } : {}) };
 }

@@ -94,7 +94,7 @@ export class RunExecutor {
    */
   start(opts: { recovering?: boolean } = {}): Promise<RunState> {
     this.enqueue(async () => {
-      if (opts.recovering) await this.commit(recover(this.plan, this.state));
+      if (opts.recovering) await this.commit(recover(this.plan, this.state, true));
       await this.step();
     });
     return this.finished;
@@ -110,7 +110,7 @@ export class RunExecutor {
     let refused: unknown;
     await this.enqueue(async () => {
       let d: Decision;
-      try { d = gateDecision(this.plan, this.state, { step, iteration, decision, by, comment, now: this.now() }); } catch (err) { refused = err; return; }
+      try { d = gateDecision(this.plan, this.state, { step, iteration, decision, by, comment, now: this.now() }, true); } catch (err) { refused = err; return; }
       await this.commit(d);
       await this.step();
     });
@@ -134,14 +134,14 @@ export class RunExecutor {
   private now(): Date { return this.opts.now?.() ?? new Date(); }
 
   private schedulerOptions() {
-    return { now: this.now(), maxParallel: this.opts.maxParallel, base: this.opts.base, random: this.opts.random };
+    return { now: this.now(), maxParallel: this.opts.maxParallel, base: this.opts.base, random: this.opts.random, owned: true };
   }
 
   /** Journal first; only then advance state and act. */
   private async commit(decision: Decision): Promise<void> {
     if (decision.events.length) {
       await this.opts.journal.append(decision.events);
-      this.state = fold(decision.events, this.state);
+      this.state = decision.state ?? fold(decision.events, this.state);
     }
     for (const action of decision.actions) this.act(action);
   }
@@ -176,7 +176,7 @@ export class RunExecutor {
       await this.commit(stepFinished(this.plan, this.state, result, this.schedulerOptions()));
       await this.step();
     });
-    const config = resolveConfig(node, expressionData(this.state, this.opts.base, { plan: this.plan, step: stepId, iteration }));
+    const config = resolveConfig(node, () => expressionData(this.state, this.opts.base, { plan: this.plan, step: stepId, iteration }));
     // A step's `timeout` bounds each attempt: the signal aborts (killing its processes) and the
     // attempt fails with a retryable TIMEOUT.
     const limit = node.step.timeout ? parseDuration(node.step.timeout) : undefined;

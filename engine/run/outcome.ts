@@ -10,7 +10,7 @@ import { stepKey, TERMINAL_RUN, type RunState } from './state.ts';
 
 /** The journal entries for a finished attempt. Call decide() afterwards for what follows. */
 export function stepFinished(plan: RunPlan, state: RunState, result: StepResult, opts: SchedulerOptions): Decision {
-  const b = new Builder(state);
+  const b = new Builder(state, opts.owned);
   const iteration = result.iteration ?? '';
   const node = plan.nodes.get(result.step);
   const current = b.state.steps.get(stepKey(result.step, iteration));

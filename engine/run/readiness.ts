@@ -31,9 +31,14 @@ export function joinRule(node: PlanNode): JoinRule {
 
 export function readiness(plan: RunPlan, state: RunState, node: PlanNode, iteration = ''): Readiness {
   if (node.needs.length === 0) return 'ready';
-  const edges = node.needs.map((n) => edgeState(plan, state, n, iteration));
-  const live = edges.filter((e) => e === 'live').length;
-  const pending = edges.filter((e) => e === 'pending').length;
+  const all = node.def.type !== 'join' || joinRule(node).mode === 'all';
+  let live = 0;
+  let pending = 0;
+  for (const need of node.needs) {
+    const e = edgeState(plan, state, need, iteration);
+    // Called for every pending step on every pass: a plain step stops at its first open edge.
+    if (e === 'pending') { if (all) return 'wait'; pending++; } else if (e === 'live') live++;
+  }
   const rule = joinRule(node);
   if (rule.mode === 'all') return pending > 0 ? 'wait' : live > 0 ? 'ready' : 'dead';
   if (live >= rule.count) return 'ready';

@@ -8,8 +8,8 @@ import { TERMINAL_RUN, type RunState } from './state.ts';
  * next attempt number (same idempotency key), except at_most_once steps, which are marked
  * crashed and handled as a failure. Completed steps are never touched: their outputs stand.
  */
-export function recover(plan: RunPlan, state: RunState): Decision {
-  const b = new Builder(state);
+export function recover(plan: RunPlan, state: RunState, owned = false): Decision {
+  const b = new Builder(state, owned);
   if (TERMINAL_RUN.has(b.state.status)) return b;
   for (const s of [...b.state.steps.values()]) {
     if (s.status !== 'running') continue;

@@ -25,7 +25,7 @@ const CONTROL_INLINE = new Set(['condition', 'parallel', 'join']);
 const WAITING_TYPES = new Set(['delay', 'gate']);
 
 export function decide(plan: RunPlan, state: RunState, opts: SchedulerOptions): Decision {
-  const b = new Builder(state);
+  const b = new Builder(state, opts.owned);
   if (TERMINAL_RUN.has(b.state.status)) return b;
   if (b.state.status === 'created') {
     const timeout = plan.workflow.timeout ? parseDuration(plan.workflow.timeout) : undefined;
@@ -81,59 +81,68 @@ function scheduleScope(plan: RunPlan, b: Builder, ids: readonly string[], iterat
     const ready = readiness(plan, b.state, node, iteration);
     if (ready === 'wait') continue;
     if (ready === 'dead') { b.emit({ type: 'step.skipped', step: id, iteration, reason: 'branch' }); changed = true; continue; }
-    if (startStep(plan, b, node, iteration, opts, maxParallel, schedule)) changed = true;
+    if (startStep(plan, b, node, iteration, opts, maxParallel, schedule) === 'resolved') changed = true;
   }
   return changed;
 }
 
-/** Starts (or resolves inline) one ready step. False when it must wait for capacity. */
-function startStep(plan: RunPlan, b: Builder, node: PlanNode, iteration: string, opts: SchedulerOptions, maxParallel: number, schedule: Schedule): boolean {
+/**
+ * Starts one ready step: 'started' (an action now runs: nothing else can become ready before
+ * it ends, so no further pass is needed), 'resolved' (it finished or was skipped at once, which
+ * may unblock others), or 'full' (no capacity).
+ */
+function startStep(plan: RunPlan, b: Builder, node: PlanNode, iteration: string, opts: SchedulerOptions, maxParallel: number, schedule: Schedule): 'started' | 'resolved' | 'full' {
+  const resolved = (_: unknown) => 'resolved' as const;
   const id = node.id;
-  const data = expressionData(b.state, opts.base, { plan, step: id, iteration });
+  // Only control steps and `if` read the run's data here; most steps never need it built.
+  let built: ReturnType<typeof expressionData> | undefined;
+  const data = () => (built ??= expressionData(b.state, opts.base, { plan, step: id, iteration }));
   if (node.step.if) {
-    const c = condition(node.step.if, data);
-    if (!c.ok) return failNow(plan, b, node, c.error, false, iteration);
-    if (!c.value) { b.emit({ type: 'step.skipped', step: id, iteration, reason: 'condition' }); return true; }
+    const c = condition(node.step.if, data());
+    if (!c.ok) return resolved(failNow(plan, b, node, c.error, false, iteration));
+    if (!c.value) { b.emit({ type: 'step.skipped', step: id, iteration, reason: 'condition' }); return 'resolved'; }
   }
   if (CONTROL_INLINE.has(node.def.type)) {
     b.emit({ type: 'step.started', step: id, iteration, attempt: 1 });
     if (node.def.type === 'condition') {
-      const c = condition(String(node.step.with?.if ?? ''), data);
-      if (!c.ok) return failNow(plan, b, node, c.error, true, iteration);
+      const c = condition(String(node.step.with?.if ?? ''), data());
+      if (!c.ok) return resolved(failNow(plan, b, node, c.error, true, iteration));
       b.emit({ type: 'step.completed', step: id, iteration, attempt: 1, output: { result: c.value }, port: c.value ? 'true' : 'false' });
     } else {
       b.emit({ type: 'step.completed', step: id, iteration, attempt: 1, output: {}, port: 'out' });
       if (node.def.type === 'join' && !iteration && joinRule(node).mode !== 'all' && node.step.with?.cancel_losers !== false) cancelLosers(plan, b, node);
     }
-    return true;
+    return 'resolved';
   }
   if (node.def.container) {
     b.emit({ type: 'step.started', step: id, iteration, attempt: 1 });
-    const items = loopItems(node, data);
-    if (!items.ok) return failNow(plan, b, node, items.error, true, iteration);
+    const items = loopItems(node, data());
+    if (!items.ok) return resolved(failNow(plan, b, node, items.error, true, iteration));
     b.emit({ type: 'loop.started', step: id, iteration, ...(items.items ? { items: items.items } : {}) });
     advanceLoop(plan, b, node, opts, schedule, iteration);
-    return true;
+    return 'resolved';
   }
   if (WAITING_TYPES.has(node.def.type)) {
     b.emit({ type: 'step.started', step: id, iteration, attempt: 1 });
-    const until = waitingUntil(node, data, opts.now);
-    if (!until.ok) return failNow(plan, b, node, until.error, true, iteration);
+    const until = waitingUntil(node, data(), opts.now);
+    if (!until.ok) return resolved(failNow(plan, b, node, until.error, true, iteration));
     b.emit({ type: 'step.waiting', step: id, iteration, until: until.at, reason: node.def.type === 'gate' ? 'gate' : 'delay' });
     settleWaiting(plan, b, node, opts, iteration);
-    return true;
+    return 'resolved';
   }
-  if (running(b.state, plan) >= maxParallel) return false;
+  if (maxParallel !== Infinity && running(b.state, plan) >= maxParallel) return 'full';
   b.emit({ type: 'step.started', step: id, iteration, attempt: 1 });
   b.actions.push({ kind: 'start', step: id, iteration, attempt: 1 });
-  return true;
+  return 'started';
 }
 
 function finishIfDone(plan: RunPlan, b: Builder): void {
   if (b.state.status !== 'running') return;
-  for (const id of plan.order) {
+  // From the end: later steps are the ones most likely still open, so this usually stops at once.
+  for (let i = plan.order.length - 1; i >= 0; i--) {
+    const id = plan.order[i]!;
     if (plan.nodes.get(id)!.isCompensation) continue;
-    if (!isTerminalStep(b.state.steps.get(stepKey(id)))) return;
+    if (!isTerminalStep(b.state.steps.get(id))) return;
   }
   b.emit({ type: 'run.completed', outputs: {} });
 }

@@ -69,8 +69,8 @@ export function settleWaiting(plan: RunPlan, b: Builder, node: PlanNode, opts: S
  * Records an approval or rejection of a waiting gate. A gate inside a loop body is one gate per
  * iteration: `iteration` names which; without it, the one waiting iteration is meant.
  */
-export function gateDecision(plan: RunPlan, state: RunState, d: { step: string; iteration?: string; decision: 'approve' | 'reject'; by: string; comment?: string; now: Date }): Decision {
-  const b = new Builder(state);
+export function gateDecision(plan: RunPlan, state: RunState, d: { step: string; iteration?: string; decision: 'approve' | 'reject'; by: string; comment?: string; now: Date }, owned = false): Decision {
+  const b = new Builder(state, owned);
   if (plan.nodes.get(d.step)?.def.type !== 'gate') throw new GateNotWaitingError(`Step ${d.step} is not a gate.`);
   let iteration = d.iteration ?? '';
   if (d.iteration === undefined && plan.nodes.get(d.step)?.parent) {
