@@ -28,6 +28,12 @@ export interface SchedulerOptions {
    * copying every step's state per decision made a run O(n²).
    */
   owned?: boolean;
+  /**
+   * The steps whose state changed since the previous decision (the executor knows: it journaled
+   * the events). Only they and what depends on them are looked at, instead of every step. Absent:
+   * look at everything (the first decision, timers, run-level changes).
+   */
+  changed?: readonly string[];
 }
 
 export type StepResult =
@@ -106,6 +112,8 @@ export class Builder {
   events: RunEvent[] = [];
   actions: Action[] = [];
   state: RunState;
+  /** A ready step had to wait for capacity: the next decision must look at every step. */
+  heldBack = false;
   constructor(state: RunState, owned = false) { this.state = owned ? state : ownedCopy(state); }
   emit(e: RunEvent): void {
     this.events.push(e);

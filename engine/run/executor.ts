@@ -75,6 +75,9 @@ export class RunExecutor {
   private queue: Promise<void> = Promise.resolve();
   private readonly controllers = new Map<string, AbortController>();
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private timerAt = Infinity;
+  /** Steps changed by what was journaled since the last decision; undefined: look at every step. */
+  private touched: Set<string> | undefined;
   private stopped: Error | undefined;
   private done!: (s: RunState) => void;
   private failed!: (e: Error) => void;
@@ -142,12 +145,18 @@ export class RunExecutor {
     if (decision.events.length) {
       await this.opts.journal.append(decision.events);
       this.state = decision.state ?? fold(decision.events, this.state);
+      for (const e of decision.events) {
+        if (e.type.startsWith('run.')) this.touched = undefined; // a run-level change: look at everything
+        else if ('step' in e && e.step) this.touched?.add(e.step);
+      }
     }
     for (const action of decision.actions) this.act(action);
   }
 
   private async step(): Promise<void> {
-    await this.commit(decide(this.plan, this.state, this.schedulerOptions()));
+    const changed = this.touched ? [...this.touched] : undefined;
+    this.touched = new Set();
+    await this.commit(decide(this.plan, this.state, { ...this.schedulerOptions(), changed }));
     if (TERMINAL_RUN.has(this.state.status) && this.controllers.size === 0) {
       if (this.timer) clearTimeout(this.timer);
       this.done(this.state);
@@ -156,9 +165,18 @@ export class RunExecutor {
 
   private act(action: Action): void {
     if (action.kind === 'wake') {
+      // Keep the earliest: a decision that looked at a few steps only names their due times.
+      const at = new Date(action.at).getTime();
+      if (this.timer && this.timerAt <= at) return;
       if (this.timer) clearTimeout(this.timer);
-      const ms = Math.max(0, new Date(action.at).getTime() - this.now().getTime());
-      this.timer = setTimeout(() => { this.timer = undefined; void this.enqueue(() => this.step()); }, ms);
+      this.timerAt = at;
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.timerAt = Infinity;
+        // Something came due: look at every step (a due retry, delay, gate timeout or deadline).
+        this.touched = undefined;
+        void this.enqueue(() => this.step());
+      }, Math.max(0, at - this.now().getTime()));
     } else if (action.kind === 'abort') {
       this.controllers.get(stepKey(action.step, action.iteration))?.abort(new Error(action.reason));
     } else {

@@ -13,7 +13,11 @@ export function initialState(): RunState {
 function updateStep(state: RunState, step: string, iteration: string, patch: (s: StepState) => StepState, owned: boolean): RunState {
   const key = stepKey(step, iteration);
   const current = state.steps.get(key) ?? { step, iteration, status: 'pending', attempt: 0 };
-  const steps = owned ? state.steps : new Map(state.steps);
+  if (owned) {
+    state.steps.set(key, patch(current));
+    return state;
+  }
+  const steps = new Map(state.steps);
   steps.set(key, patch(current));
   return { ...state, steps };
 }
@@ -24,7 +28,8 @@ export function ownedCopy(state: RunState): RunState {
 }
 
 export function apply(state: RunState, event: RunEvent, seq = state.seq + 1, owned = false): RunState {
-  const s = { ...state, seq };
+  // An owned state is the caller's private copy: step events (nearly all of them) update it in place.
+  const s = owned ? Object.assign(state, { seq }) : { ...state, seq };
   switch (event.type) {
     case 'run.created': return { ...s, versionId: event.versionId, inputs: event.inputs, vars: event.vars };
     case 'run.started': return { ...s, status: 'running', deadline: event.deadline };

@@ -43,8 +43,26 @@ export function decide(plan: RunPlan, state: RunState, opts: SchedulerOptions): 
   if (b.state.status === 'paused') return dedupeWakes(b);
 
   const maxParallel = opts.maxParallel ?? Infinity;
-  const schedule = (ids: readonly string[], iteration: string): boolean => scheduleScope(plan, b, ids, iteration, opts, maxParallel, schedule);
-  while (b.state.status === 'running' && schedule(plan.order, '')) { /* until nothing changes */ }
+  const schedule = (ids: readonly string[], iteration: string, from = 0): boolean => scheduleScope(plan, b, ids, iteration, opts, maxParallel, schedule, from);
+  const fullScan = !opts.changed || heldBack.get(b.state.steps) === true;
+  if (fullScan) {
+    while (b.state.status === 'running' && schedule(plan.order, '', finishedPrefix(plan, b.state))) { /* until nothing changes */ }
+  } else {
+    // Only the changed steps and their dependents can have become ready; each pass looks at
+    // what the previous one changed.
+    let changed: readonly string[] = opts.changed!;
+    while (b.state.status === 'running') {
+      const from = b.events.length;
+      schedule(affected(plan, changed), '');
+      if (b.events.length === from) break;
+      changed = b.events.slice(from).flatMap((e) => ('step' in e && e.step ? [e.step] : []));
+    }
+    // A safety net: a decision that found nothing to do while nothing runs would stall the run.
+    if (b.state.status === 'running' && b.events.length === 0 && running(b.state, plan) === 0) {
+      while (b.state.status === 'running' && schedule(plan.order, '', finishedPrefix(plan, b.state))) { /* until nothing changes */ }
+    }
+  }
+  heldBack.set(b.state.steps, b.heldBack);
   // A gate timing out can cancel the run; a step failing can start compensation: both are
   // carried on in this same decision, so nothing waits for another wake-up.
   const after = b.state.status as RunStatus; // re-read: the loop's events may have changed it
@@ -54,16 +72,55 @@ export function decide(plan: RunPlan, state: RunState, opts: SchedulerOptions): 
   return dedupeWakes(b);
 }
 
-type Schedule = (ids: readonly string[], iteration: string) => boolean;
+type Schedule = (ids: readonly string[], iteration: string, from?: number) => boolean;
+
+/** Per steps map: whether the last decision held a ready step back for capacity. */
+const heldBack = new WeakMap<RunState['steps'], boolean>();
+
+/** The top-level steps a change to `steps` may affect, in document order: each changed step (a body step: its top-level loop) and what needs it. */
+function affected(plan: RunPlan, steps: readonly string[]): string[] {
+  const ids = new Set<string>();
+  for (const step of steps) {
+    let top = step;
+    for (let p = plan.nodes.get(top)?.parent; p; p = plan.nodes.get(p)?.parent) top = p;
+    const node = plan.nodes.get(top);
+    if (!node) continue;
+    ids.add(top);
+    for (const d of node.downstream) ids.add(d);
+  }
+  const position = positions(plan);
+  return [...ids].sort((x, y) => position.get(x)! - position.get(y)!);
+}
+
+const orderIndex = new WeakMap<RunPlan, Map<string, number>>();
+function positions(plan: RunPlan): Map<string, number> {
+  let m = orderIndex.get(plan);
+  if (!m) { m = new Map(plan.order.map((id, i) => [id, i])); orderIndex.set(plan, m); }
+  return m;
+}
+
+// How many top-level steps, in document order, are finished for good (or are compensations,
+// which the normal pass skips). A finished step never becomes unfinished, so the count only
+// grows: it is remembered per steps map — the executor keeps one per run — and each pass starts
+// after it instead of walking the whole prefix again.
+const prefixes = new WeakMap<RunState['steps'], number>();
+
+function finishedPrefix(plan: RunPlan, state: RunState): number {
+  let i = prefixes.get(state.steps) ?? 0;
+  while (i < plan.order.length && (plan.nodes.get(plan.order[i]!)!.isCompensation || isTerminalStep(state.steps.get(plan.order[i]!)))) i++;
+  prefixes.set(state.steps, i);
+  return i;
+}
 
 /**
  * One pass over a scope — the top level (iteration "") or one iteration of a loop body:
  * settles waiting steps, starts due retries, skips dead branches, starts ready steps, and
  * advances running loops. True when anything changed (another pass may start more).
  */
-function scheduleScope(plan: RunPlan, b: Builder, ids: readonly string[], iteration: string, opts: SchedulerOptions, maxParallel: number, schedule: Schedule): boolean {
+function scheduleScope(plan: RunPlan, b: Builder, ids: readonly string[], iteration: string, opts: SchedulerOptions, maxParallel: number, schedule: Schedule, from = 0): boolean {
   let changed = false;
-  for (const id of ids) {
+  for (let i = from; i < ids.length; i++) {
+    const id = ids[i]!;
     if (b.state.status !== 'running') return changed;
     const node = plan.nodes.get(id)!;
     if (node.isCompensation) continue;
@@ -72,7 +129,7 @@ function scheduleScope(plan: RunPlan, b: Builder, ids: readonly string[], iterat
     if (s?.status === 'waiting') { if (settleWaiting(plan, b, node, opts, iteration)) changed = true; continue; }
     if (s?.status === 'retrying') {
       if (new Date(s.retryAt!).getTime() > opts.now.getTime()) { b.actions.push({ kind: 'wake', at: s.retryAt! }); continue; }
-      if (running(b.state, plan) >= maxParallel) continue;
+      if (running(b.state, plan) >= maxParallel) { b.heldBack = true; continue; }
       b.emit({ type: 'step.started', step: id, iteration, attempt: s.attempt + 1 });
       b.actions.push({ kind: 'start', step: id, iteration, attempt: s.attempt + 1 });
       continue;
@@ -81,7 +138,9 @@ function scheduleScope(plan: RunPlan, b: Builder, ids: readonly string[], iterat
     const ready = readiness(plan, b.state, node, iteration);
     if (ready === 'wait') continue;
     if (ready === 'dead') { b.emit({ type: 'step.skipped', step: id, iteration, reason: 'branch' }); changed = true; continue; }
-    if (startStep(plan, b, node, iteration, opts, maxParallel, schedule) === 'resolved') changed = true;
+    const started = startStep(plan, b, node, iteration, opts, maxParallel, schedule);
+    if (started === 'resolved') changed = true;
+    else if (started === 'full') b.heldBack = true;
   }
   return changed;
 }
