@@ -31,7 +31,8 @@ export const runEventSchema = z.discriminatedUnion('type', [
 
   z.object({ type: z.literal('step.started'), ...at, attempt: z.number().int().min(1), input: json.optional() }),
   // `input`: the config the attempt ran with (templates rendered), recorded when it ends.
-  z.object({ type: z.literal('step.completed'), ...at, attempt: z.number().int().min(0), output: json, port: z.string().default('out'), input: json.optional() }),
+  // `summary`: one line about what the step did — its output's `summary`, else its node type's summary of the config.
+  z.object({ type: z.literal('step.completed'), ...at, attempt: z.number().int().min(0), output: json, port: z.string().default('out'), input: json.optional(), summary: z.string().max(200).optional() }),
   z.object({ type: z.literal('step.failed'), ...at, attempt: z.number().int().min(1), error: errorJson, retryAt: z.string().optional(), input: json.optional() }),
   z.object({ type: z.literal('step.skipped'), ...at, reason: z.enum(['condition', 'branch', 'run_ended']) }),
   z.object({ type: z.literal('step.cancelled'), ...at, reason: z.string().optional() }),

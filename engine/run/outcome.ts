@@ -1,6 +1,7 @@
 // A finished attempt becomes journal entries: completed (with its declared outputs), retrying
 // (with its due time) or failed — and, when final, whatever its failure policy says.
-import { evaluateTemplateValue, renderTemplate } from '../expressions/index.ts';
+import { evaluateTemplateValue, parseTemplate, renderTemplate, type ParsedTemplate } from '../expressions/index.ts';
+import type { NodeDefinition } from '../nodes/define-node.ts';
 import { Builder, exprError, expressionData, isRecord, type Decision, type SchedulerOptions, type StepResult } from './decision.ts';
 import type { StepError } from './events.ts';
 import { applyFailurePolicy } from './failure.ts';
@@ -27,7 +28,8 @@ export function stepFinished(plan: RunPlan, state: RunState, result: StepResult,
       applyFailurePolicy(plan, b, node, e);
       return b;
     }
-    b.emit({ type: 'step.completed', step: node.id, iteration, attempt: result.attempt, output: outputs.value, port: 'out', ...input });
+    const summary = stepSummary(node, outputs.value, result.input);
+    b.emit({ type: 'step.completed', step: node.id, iteration, attempt: result.attempt, output: outputs.value, port: 'out', ...input, ...(summary ? { summary } : {}) });
     return b;
   }
   const stopping = b.state.status === 'cancelling' || TERMINAL_RUN.has(b.state.status) || (b.state.status === 'compensating' && !node.isCompensation);
@@ -67,6 +69,31 @@ function outputTooLarge(step: string, output: unknown): StepError | undefined {
     code: 'OUTPUT_TOO_LARGE', retryable: false,
     message: `Step ${step} returned ${(bytes / 1048576).toFixed(1)} MiB of output; the limit is ${MAX_STEP_OUTPUT_BYTES / 1048576} MiB. Write large results to a file in the run's workspace and return its path.`,
   };
+}
+
+// A node type's summary template, parsed once (a run completes many steps of few types).
+const summaries = new WeakMap<NodeDefinition, ParsedTemplate | null>();
+function summaryTemplate(def: NodeDefinition): ParsedTemplate | null {
+  let t = summaries.get(def);
+  if (t === undefined) {
+    const parsed = parseTemplate(def.summary ?? '', { roots: ['config'] });
+    t = parsed.ok ? { parts: parsed.parts } : null;
+    summaries.set(def, t);
+  }
+  return t;
+}
+
+/** The output's own `summary` line if it has one, else the node type's summary of the config it ran with. */
+function stepSummary(node: PlanNode, output: unknown, input: unknown): string | undefined {
+  let text: string | undefined;
+  if (isRecord(output) && typeof output.summary === 'string') text = output.summary;
+  else if (node.def.summary && isRecord(input)) {
+    const template = summaryTemplate(node.def);
+    const r = template ? renderTemplate(template, { config: input }, { roots: ['config'] }) : undefined;
+    if (r?.ok) text = r.value;
+  }
+  text = text?.replace(/\s+/g, ' ').trim();
+  return text ? (text.length > 200 ? `${text.slice(0, 199)}…` : text) : undefined;
 }
 
 function recordedInput(input: unknown): unknown {

@@ -43,7 +43,7 @@ export function apply(state: RunState, event: RunEvent, seq = state.seq + 1, own
     case 'step.started':
       return updateStep(s, event.step, event.iteration, (st) => ({ ...st, status: 'running', attempt: event.attempt, input: event.input, error: undefined, retryAt: undefined }), owned);
     case 'step.completed':
-      return updateStep(s, event.step, event.iteration, (st) => ({ ...st, status: 'completed', attempt: Math.max(st.attempt, event.attempt), output: event.output, port: event.port, retryAt: undefined, waitUntil: undefined, completedSeq: seq, ...(event.input !== undefined ? { input: event.input } : {}) }), owned);
+      return updateStep(s, event.step, event.iteration, (st) => ({ ...st, status: 'completed', attempt: Math.max(st.attempt, event.attempt), output: event.output, port: event.port, retryAt: undefined, waitUntil: undefined, completedSeq: seq, ...(event.input !== undefined ? { input: event.input } : {}), ...(event.summary !== undefined ? { summary: event.summary } : {}) }), owned);
     case 'step.reused':
       return updateStep(s, event.step, event.iteration, (st) => ({ ...st, status: 'completed', output: event.output, port: event.port, reusedFrom: event.fromRun, completedSeq: seq }), owned);
     case 'step.failed':

@@ -39,6 +39,8 @@ export interface StepState {
   /** A loop: the list it runs over, and how many iterations have started. */
   items?: unknown[];
   iterations?: number;
+  /** One line about what the step did (see step.completed). */
+  summary?: string;
   /** Set when the result was reused from an earlier run (retry, fork) instead of run here. */
   reusedFrom?: string;
   /** Journal position of completion: compensations run in reverse of it. */

@@ -33,7 +33,7 @@ export function rowChanges(events: RunEvent[], now: Date): { run?: RunRowChange;
     }
     switch (e.type) {
       case 'step.started': step(e.step, e.iteration, { status: 'running', attempt: e.attempt, input: e.input, error: null, startedAt: now, finishedAt: null }); break;
-      case 'step.completed': step(e.step, e.iteration, { status: 'completed', attempt: e.attempt, output: e.output, ...(e.input !== undefined ? { input: e.input } : {}), finishedAt: now }); break;
+      case 'step.completed': step(e.step, e.iteration, { status: 'completed', attempt: e.attempt, output: e.output, ...(e.input !== undefined ? { input: e.input } : {}), ...(e.summary !== undefined ? { summary: e.summary } : {}), finishedAt: now }); break;
       case 'step.reused': step(e.step, e.iteration, { status: 'completed', attempt: 0, output: e.output, finishedAt: now }); break;
       case 'step.failed': step(e.step, e.iteration, { status: e.retryAt ? 'retrying' : 'failed', attempt: e.attempt, error: e.error, ...(e.input !== undefined ? { input: e.input } : {}), ...(e.retryAt ? {} : { finishedAt: now }) }); break;
       case 'step.skipped': step(e.step, e.iteration, { status: 'skipped', finishedAt: now }); break;

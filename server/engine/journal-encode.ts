@@ -8,7 +8,7 @@
 import type { JournalWrite, RunRowChange, StepRowChange } from './journal-types.ts';
 
 export const RUN_STATUS = 1, RUN_OUTPUTS = 2, RUN_ERROR = 4, RUN_STARTED = 8, RUN_FINISHED = 16;
-export const STEP_ATTEMPT = 1, STEP_INPUT = 2, STEP_OUTPUT = 4, STEP_ERROR = 8, STEP_STARTED = 16, STEP_FINISHED = 32;
+export const STEP_ATTEMPT = 1, STEP_INPUT = 2, STEP_OUTPUT = 4, STEP_ERROR = 8, STEP_STARTED = 16, STEP_FINISHED = 32, STEP_SUMMARY = 64;
 
 export interface EncodedRunChange {
   mask: number;
@@ -28,6 +28,7 @@ export interface EncodedStep {
   input: string | null;
   output: string | null;
   error: string | null;
+  summary: string | null;
   startedAt: string | null;
   finishedAt: string | null;
 }
@@ -75,9 +76,10 @@ function encodeStep(s: StepRowChange, date: DateFormat): EncodedStep {
   const input = field(s.input, STEP_INPUT, json, acc);
   const output = field(s.output, STEP_OUTPUT, json, acc);
   const error = field(s.error, STEP_ERROR, json, acc);
+  const summary = field(s.summary, STEP_SUMMARY, (v) => v, acc);
   const startedAt = field(s.startedAt, STEP_STARTED, date, acc);
   const finishedAt = field(s.finishedAt, STEP_FINISHED, date, acc);
-  return { stepId: s.stepId, iteration: s.iteration, status: s.status, mask: acc.mask, attempt, input, output, error, startedAt, finishedAt };
+  return { stepId: s.stepId, iteration: s.iteration, status: s.status, mask: acc.mask, attempt, input, output, error, summary, startedAt, finishedAt };
 }
 
 export function encodeWrite(w: JournalWrite, date: DateFormat): EncodedWrite {
@@ -108,7 +110,7 @@ export function mergeStep(a: EncodedStep, b: EncodedStep): EncodedStep {
   return {
     stepId: b.stepId, iteration: b.iteration, status: b.status, mask: a.mask | b.mask,
     attempt: pick('attempt', STEP_ATTEMPT), input: pick('input', STEP_INPUT), output: pick('output', STEP_OUTPUT),
-    error: pick('error', STEP_ERROR), startedAt: pick('startedAt', STEP_STARTED), finishedAt: pick('finishedAt', STEP_FINISHED),
+    error: pick('error', STEP_ERROR), summary: pick('summary', STEP_SUMMARY), startedAt: pick('startedAt', STEP_STARTED), finishedAt: pick('finishedAt', STEP_FINISHED),
   };
 }
 

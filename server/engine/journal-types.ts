@@ -12,6 +12,7 @@ export interface StepRowChange {
   input?: unknown;
   output?: unknown;
   error?: unknown;
+  summary?: string | null;
   startedAt?: Date | null;
   finishedAt?: Date | null;
 }

@@ -25,19 +25,20 @@ const RUN_FIELDS = `,
 
 const steps = (param: string) => `, s AS (
   SELECT s.* FROM json_to_recordset(${param}::json) AS s(id text, run text, step text, iter text, m int, status text, attempt int,
-    input jsonb, output jsonb, error jsonb, started timestamp(3), finished timestamp(3)) JOIN r ON r."id" = s.run
+    input jsonb, output jsonb, error jsonb, summary text, started timestamp(3), finished timestamp(3)) JOIN r ON r."id" = s.run
 ), su AS (
   UPDATE "RunStep" AS t SET "status" = s.status,
     "attempt" = CASE WHEN s.m & 1 <> 0 THEN s.attempt ELSE t."attempt" END,
     "input" = CASE WHEN s.m & 2 <> 0 THEN s.input ELSE t."input" END,
     "output" = CASE WHEN s.m & 4 <> 0 THEN s.output ELSE t."output" END,
     "error" = CASE WHEN s.m & 8 <> 0 THEN s.error ELSE t."error" END,
+    "summary" = CASE WHEN s.m & 64 <> 0 THEN s.summary ELSE t."summary" END,
     "startedAt" = CASE WHEN s.m & 16 <> 0 THEN s.started ELSE t."startedAt" END,
     "finishedAt" = CASE WHEN s.m & 32 <> 0 THEN s.finished ELSE t."finishedAt" END
   FROM s WHERE t."runId" = s.run AND t."stepId" = s.step AND t."iteration" = s.iter
 ), si AS (
-  INSERT INTO "RunStep" ("id", "runId", "stepId", "iteration", "status", "attempt", "input", "output", "error", "startedAt", "finishedAt")
-  SELECT s.id, s.run, s.step, s.iter, s.status, COALESCE(s.attempt, 0), s.input, s.output, s.error, s.started, s.finished FROM s
+  INSERT INTO "RunStep" ("id", "runId", "stepId", "iteration", "status", "attempt", "input", "output", "error", "summary", "startedAt", "finishedAt")
+  SELECT s.id, s.run, s.step, s.iter, s.status, COALESCE(s.attempt, 0), s.input, s.output, s.error, s.summary, s.started, s.finished FROM s
   WHERE NOT EXISTS (SELECT 1 FROM "RunStep" AS t WHERE t."runId" = s.run AND t."stepId" = s.step AND t."iteration" = s.iter)
 )`;
 

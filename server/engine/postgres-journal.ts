@@ -60,7 +60,7 @@ function buildChunk(chunk: Entry[]): { name: string; text: string; values: unkno
   const stepsJson = steps.size === 0 ? undefined : `[${[...steps.values()].map((st) =>
     `{"id":${str(randomUUID())},"run":${str(st.run)},"step":${str(st.stepId)},"iter":${str(st.iteration)},"m":${st.mask},` +
     `"status":${str(st.status)},"attempt":${str(st.attempt)},"input":${st.input ?? 'null'},"output":${st.output ?? 'null'},` +
-    `"error":${st.error ?? 'null'},"started":${str(st.startedAt)},"finished":${str(st.finishedAt)}}`).join(',')}]`;
+    `"error":${st.error ?? 'null'},"summary":${str(st.summary)},"started":${str(st.startedAt)},"finished":${str(st.finishedAt)}}`).join(',')}]`;
   const runFields = [...groups.values()].some((g) => g.run);
   const [[runId, first]] = groups as unknown as [[string, Group]];
   const oneRun = groups.size === 1;

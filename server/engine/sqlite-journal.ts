@@ -46,13 +46,14 @@ const ADVANCE_AND_CHANGE = `UPDATE "Run" SET "lastSeq" = "lastSeq" + @n,
   "finishedAt" = CASE WHEN @m & 16 THEN @finishedAt ELSE "finishedAt" END
 WHERE "id" = @id AND "leaseOwner" = @owner AND "leaseUntil" > @now RETURNING "lastSeq"`;
 const INSERT_EVENT = 'INSERT INTO "RunEvent" ("runId", "seq", "type", "payload", "createdAt") VALUES (?, ?, ?, ?, ?)';
-const UPSERT_STEP = `INSERT INTO "RunStep" ("id", "runId", "stepId", "iteration", "status", "attempt", "input", "output", "error", "startedAt", "finishedAt")
-VALUES (@id, @runId, @stepId, @iteration, @status, coalesce(@attempt, 0), @input, @output, @error, @startedAt, @finishedAt)
+const UPSERT_STEP = `INSERT INTO "RunStep" ("id", "runId", "stepId", "iteration", "status", "attempt", "input", "output", "error", "summary", "startedAt", "finishedAt")
+VALUES (@id, @runId, @stepId, @iteration, @status, coalesce(@attempt, 0), @input, @output, @error, @summary, @startedAt, @finishedAt)
 ON CONFLICT ("runId", "stepId", "iteration") DO UPDATE SET "status" = excluded."status",
   "attempt" = CASE WHEN @m & 1 THEN excluded."attempt" ELSE "attempt" END,
   "input" = CASE WHEN @m & 2 THEN excluded."input" ELSE "input" END,
   "output" = CASE WHEN @m & 4 THEN excluded."output" ELSE "output" END,
   "error" = CASE WHEN @m & 8 THEN excluded."error" ELSE "error" END,
+  "summary" = CASE WHEN @m & 64 THEN excluded."summary" ELSE "summary" END,
   "startedAt" = CASE WHEN @m & 16 THEN excluded."startedAt" ELSE "startedAt" END,
   "finishedAt" = CASE WHEN @m & 32 THEN excluded."finishedAt" ELSE "finishedAt" END`;
 const CLAIM = `UPDATE "Run" SET "leaseOwner" = @owner, "leaseUntil" = @until WHERE "id" IN (
@@ -116,7 +117,7 @@ export function openSqliteJournal(file: string, synchronous: 'NORMAL' | 'FULL', 
         events.push({ runId: w.runId, seq: base + i + 1, type: w.types[i]!, payload: w.values[i], at });
       }
       for (const st of w.steps) {
-        s.upsertStep.run({ id: randomUUID(), runId: w.runId, stepId: st.stepId, iteration: st.iteration, status: st.status, attempt: st.attempt, input: st.input, output: st.output, error: st.error, startedAt: st.startedAt, finishedAt: st.finishedAt, m: st.mask });
+        s.upsertStep.run({ id: randomUUID(), runId: w.runId, stepId: st.stepId, iteration: st.iteration, status: st.status, attempt: st.attempt, input: st.input, output: st.output, error: st.error, summary: st.summary, startedAt: st.startedAt, finishedAt: st.finishedAt, m: st.mask });
       }
     } catch (err) {
       throw new PartialWrite(err);

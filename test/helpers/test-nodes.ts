@@ -33,6 +33,7 @@ export const flakyNode = defineNode({
   ...base, type: 'flaky', title: 'Flaky', description: 'Fails while its target is marked down.',
   config: z.strictObject({ target: z.string().default('api.example.test'), fatal: z.boolean().default(false) }),
   breaker: { key: (config) => config.target, failures: 3, window: '1m', openFor: '1s' },
+  summary: 'call ${{ config.target }}',
 });
 
 export function testRegistry(): NodeRegistry {

@@ -22,7 +22,7 @@ export function testRunners(ledger: Ledger = { entries: [] }, gates = new Map<st
       for (let i = 1; i <= config.lines; i++) ctx.stdout(`${config.text} ${i}\n`);
       ctx.stderr('a warning\n');
       ctx.log(`printed ${config.lines} lines`);
-      return { lines: config.lines };
+      return { lines: config.lines, summary: `printed ${config.lines} lines` };
     }),
     defineRunner(flakyNode, async (ctx, config) => {
       record(ctx);

@@ -68,7 +68,7 @@ export const runsRouter = router({
       trigger: run.trigger, origin: run.origin, sourceRunId: run.sourceRunId, sourceStep: run.sourceStep,
       parent: run.parentRunId ? { runId: run.parentRunId, step: run.parentStepKey?.replace(/#\d+$/, '') ?? null } : null,
       children: run.children.map((c) => ({ runId: c.id, number: c.number, workflowId: c.workflowId, status: c.status, step: c.parentStepKey?.replace(/#\d+$/, '') ?? null })),
-      steps: run.steps.map((s) => ({ stepId: s.stepId, iteration: s.iteration, status: s.status, attempt: s.attempt, input: s.input, output: s.output, error: s.error, startedAt: iso(s.startedAt), finishedAt: iso(s.finishedAt) })),
+      steps: run.steps.map((s) => ({ stepId: s.stepId, iteration: s.iteration, status: s.status, attempt: s.attempt, input: s.input, output: s.output, summary: s.summary, error: s.error, startedAt: iso(s.startedAt), finishedAt: iso(s.finishedAt) })),
     };
   }),
 

@@ -100,6 +100,8 @@ describe.each(databaseKinds)('circuit breakers through the engine on %s', (kind)
     // openFor is 1 s for the flaky node: wait until a call is let through as the probe.
     const probe = await waitFor(async () => { const c = await call(); return c.ran ? c : undefined; }, { what: 'the breaker to half-open', timeoutMs: 10_000, intervalMs: 200 });
     expect(probe.error).toBeUndefined();
+    // Its record's one-line summary comes from the node type's summary of the config.
+    expect((await api.runs.get.query({ runId: probe.runId })).steps[0]?.summary).toBe(`call ${target}`);
     expect((await api.breakers.list.query()).find((b) => b.target === `flaky:${target}`)).toMatchObject({ state: 'closed' });
     await api.breakers.reset.mutate({ target: `flaky:${target}` });
     expect(await api.breakers.list.query()).toEqual([]);

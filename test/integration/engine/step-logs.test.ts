@@ -49,6 +49,8 @@ describe.each(databaseKinds)('step logs on %s', (kind) => {
       expect((await api.runs.logs.query({ runId: many.runId, step: 'talk', stream: 'stderr' })).text).toContain('a warning\n');
       expect((await api.runs.logs.query({ runId: many.runId, step: 'talk', stream: 'log' })).text).toContain('printed 20000 lines\n');
 
+      // The step's record carries its own one-line summary.
+      expect((await api.runs.get.query({ runId: many.runId })).steps[0]?.summary).toBe('printed 20000 lines');
       const journal = async (runId: string) => (await api.runs.events.query({ runId })).length;
       expect(await journal(many.runId)).toBe(await journal(few.runId));
     } finally {
