@@ -68,7 +68,7 @@ export async function createSwitchyard(config: Config, opts: SwitchyardOptions =
   const versions = createVersionStore(db, registry, workflows);
   const journal = await createJournalStore(config.database, { busyTimeoutMs: 5000 });
   const runs = createRunService({
-    db, dataDir: config.dataDir, journal, registry, runners: opts.runners ?? nodeRunners, log: log.child('engine'), leaseMs: opts.leaseMs,
+    db, dataDir: config.dataDir, journal, registry, runners: opts.runners ?? nodeRunners, log: log.child('engine'), leaseMs: opts.leaseMs ?? config.engine.leaseMs,
     provider: config.database.provider, maxActiveRuns: config.engine.maxActiveRuns, stepLogMaxBytes: config.engine.stepLogMaxBytes, maxParallelPerRun: config.engine.maxParallelStepsPerRun,
   });
   const context: Context = { db, config, log, health, registry, nodeData: registry.list().map(toNodeData), workflows, versions, runs, journal };

@@ -24,6 +24,7 @@ export const envSchema = z.object({
     .describe('Key for sessions and encrypted secrets; generated into DATA_DIR/secret.key when unset'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   MAX_ACTIVE_RUNS: z.coerce.number().int().min(1).max(10_000).default(50).describe('Runs one process executes at once; more wait queued'),
+  RUN_LEASE_MS: z.coerce.number().int().min(500).max(600_000).default(30_000).describe('How long a process holds a run without renewing; a process that dies is taken over after this'),
   STEP_LOG_MAX_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024).describe('Cap per stream (stdout, stderr, log) of one step instance'),
   MAX_PARALLEL_STEPS_PER_RUN: z.coerce.number().int().min(1).max(1000).default(16).describe('Action steps of one run running at once'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
@@ -43,7 +44,7 @@ export interface Config {
   secretKey: Buffer;
   logLevel: Env['LOG_LEVEL'];
   dev: boolean;
-  engine: { maxActiveRuns: number; maxParallelStepsPerRun: number; stepLogMaxBytes: number };
+  engine: { maxActiveRuns: number; maxParallelStepsPerRun: number; stepLogMaxBytes: number; leaseMs: number };
 }
 
 export class ConfigError extends Error {
@@ -96,7 +97,7 @@ export function loadConfig(env: EnvSource = process.env, opts: { dev?: boolean }
     database: databaseConfig(parsed, dataDir),
     secretKey: loadOrCreateSecretKey(dataDir, parsed.SECRET_KEY),
     logLevel: parsed.LOG_LEVEL,
-    engine: { maxActiveRuns: parsed.MAX_ACTIVE_RUNS, maxParallelStepsPerRun: parsed.MAX_PARALLEL_STEPS_PER_RUN, stepLogMaxBytes: parsed.STEP_LOG_MAX_BYTES },
+    engine: { maxActiveRuns: parsed.MAX_ACTIVE_RUNS, maxParallelStepsPerRun: parsed.MAX_PARALLEL_STEPS_PER_RUN, stepLogMaxBytes: parsed.STEP_LOG_MAX_BYTES, leaseMs: parsed.RUN_LEASE_MS },
     dev: opts.dev ?? parsed.NODE_ENV === 'development',
   };
 }

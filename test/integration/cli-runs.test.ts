@@ -31,6 +31,13 @@ steps:
     type: gate
     with: { message: ship?, approvers: ["role:runner"], timeout: 100ms, on_timeout: cancel }
 `;
+const NAP = `apiVersion: switchyard/v1
+id: nap
+name: Nap
+steps:
+  - { id: doze, type: delay, with: { duration: 2s } }
+  - { id: wake, type: condition, needs: [doze], with: { if: "true" } }
+`;
 const SLOW = `apiVersion: switchyard/v1
 id: slow
 name: Slow
@@ -47,7 +54,7 @@ describe('switchyard run, runs, cancel', () => {
   beforeAll(() => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'switchyard-cli-'));
     env = { ...process.env, DATA_DIR: path.join(dir, 'data'), NO_COLOR: '1', LOG_LEVEL: 'error' };
-    for (const [name, text] of [['hello.yaml', HELLO], ['impatient.yaml', IMPATIENT], ['slow.yaml', SLOW], ['broken.yaml', 'apiVersion: switchyard/v1\nid: broken\nname: Broken\nsteps:\n  - id: a\n    type: teleport\n']]) {
+    for (const [name, text] of [['hello.yaml', HELLO], ['impatient.yaml', IMPATIENT], ['slow.yaml', SLOW], ['nap.yaml', NAP], ['broken.yaml', 'apiVersion: switchyard/v1\nid: broken\nname: Broken\nsteps:\n  - id: a\n    type: teleport\n']]) {
       writeFileSync(path.join(dir, name!), text!);
     }
   });
@@ -122,6 +129,31 @@ function cliAsync(args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv })
     child.once('exit', (status) => resolve({ status, stdout, stderr }));
   });
 }
+
+describe('switchyard resume', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'switchyard-cli-resume-'));
+    writeFileSync(path.join(dir, 'nap.yaml'), NAP);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('takes over and finishes a run whose `switchyard run` was killed', async () => {
+    const env = { ...process.env, DATA_DIR: path.join(dir, 'data'), NO_COLOR: '1', LOG_LEVEL: 'error', RUN_LEASE_MS: '1000' };
+    const runner = spawn(process.execPath, [bin, 'run', 'nap.yaml'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    runner.stdout.on('data', (d) => { out += d; });
+    const gone = new Promise((resolve) => runner.once('exit', resolve));
+    const id = await waitFor(() => (out.includes('⏸ doze') ? /\(run (\S+)\)/.exec(out)?.[1] : undefined), { what: 'the delay to start', timeoutMs: 30_000 });
+    runner.kill('SIGKILL');
+    await gone;
+    const resumed = await cliAsync(['resume', id], { cwd: dir, env });
+    expect(resumed.stdout).toMatch(/^✓ wake/m);
+    expect(resumed.status).toBe(0);
+    const list = await cliAsync(['runs', '--json'], { cwd: dir, env });
+    expect(JSON.parse(list.stdout)).toMatchObject([{ id, status: 'completed' }]);
+  });
+});
 
 describe('switchyard run --server', () => {
   let server: TestServer;
