@@ -9,6 +9,23 @@ export interface BenchCase {
 
 export interface BenchResult { name: string; opsPerSec: number; ratio: number }
 
+/**
+ * The time ratio of two cases measured in turns: `blocks` alternating blocks of `n` operations
+ * each. On a shared machine load drifts over seconds; taking turns spreads it over both sides,
+ * where measuring one case after the other can hand all of it to one. Returns time(a) / time(b).
+ */
+export async function pairedRatio(a: BenchCase, b: BenchCase, n: number, blocks = 20): Promise<number> {
+  const total = [0, 0];
+  for (let block = 0; block < blocks; block++) {
+    for (const [i, c] of [a, b].entries()) {
+      const t0 = process.hrtime.bigint();
+      await c.run(n);
+      total[i]! += Number(process.hrtime.bigint() - t0);
+    }
+  }
+  return total[0]! / total[1]!;
+}
+
 export async function runSuite(title: string, cases: BenchCase[], ops: number, warmup = Math.ceil(ops / 10)): Promise<BenchResult[]> {
   console.log(`\n## ${title}  (${ops} operations per case, best of 3)`);
   const results: BenchResult[] = [];

@@ -18,7 +18,7 @@ import { migrateDatabase } from '../server/db/index.ts';
 import { createJournalStore, type JournalStore } from '../server/engine/journal-store.ts';
 import { appendSql } from '../server/engine/postgres-journal-sql.ts';
 import { freshPostgres } from '../test/helpers/databases.ts';
-import { runSuite, type BenchCase } from './harness.ts';
+import { pairedRatio, runSuite, type BenchCase } from './harness.ts';
 
 const RUNS = 100;
 const summaryRows: string[] = [];
@@ -32,15 +32,7 @@ const summaryRows: string[] = [];
 async function suite(title: string, cases: [BenchCase, BenchCase, ...BenchCase[]], ops: number, unit = 1): Promise<void> {
   const results = await runSuite(title, cases, ops);
   const n = Math.max(unit, Math.round(ops / 10 / unit) * unit);
-  const total = [0, 0];
-  for (let block = 0; block < 20; block++) {
-    for (const [i, c] of cases.slice(0, 2).entries()) {
-      const t0 = process.hrtime.bigint();
-      await c.run(n);
-      total[i]! += Number(process.hrtime.bigint() - t0);
-    }
-  }
-  const paired = total[0]! / total[1]!;
+  const paired = await pairedRatio(cases[0], cases[1], n);
   console.log(`paired, 20 alternating blocks of ${n}: store at ${paired.toFixed(2)}× raw`);
   summaryRows.push(`${title.padEnd(58)} ${results[1]!.ratio.toFixed(2)}×      ${paired.toFixed(2)}×`);
 }
