@@ -33,7 +33,7 @@ export interface SchedulerOptions {
    * the events). Only they and what depends on them are looked at, instead of every step. Absent:
    * look at everything (the first decision, timers, run-level changes).
    */
-  changed?: readonly string[];
+  changed?: Iterable<string>;
 }
 
 export type StepResult =

@@ -14,7 +14,7 @@ import { resolveConfig } from './config.ts';
 import type { RunEvent, StepError } from './events.ts';
 import type { PlanNode, RunPlan } from './plan.ts';
 import { fold } from './reducer.ts';
-import { decide, expressionData, gateDecision, recover, stepFinished, type Action, type Decision, type StepResult } from './scheduler.ts';
+import { decide, expressionData, gateDecision, recover, stepFinished, type Action, type Decision, type SchedulerOptions, type StepResult } from './scheduler.ts';
 import { stepKey, TERMINAL_RUN, type RunState } from './state.ts';
 
 /** Appends events durably, in order; rejects when the run may no longer be written by us. */
@@ -136,7 +136,7 @@ export class RunExecutor {
 
   private now(): Date { return this.opts.now?.() ?? new Date(); }
 
-  private schedulerOptions() {
+  private schedulerOptions(): SchedulerOptions {
     return { now: this.now(), maxParallel: this.opts.maxParallel, base: this.opts.base, random: this.opts.random, owned: true };
   }
 
@@ -154,9 +154,11 @@ export class RunExecutor {
   }
 
   private async step(): Promise<void> {
-    const changed = this.touched ? [...this.touched] : undefined;
+    const changed = this.touched;
     this.touched = new Set();
-    await this.commit(decide(this.plan, this.state, { ...this.schedulerOptions(), changed }));
+    const opts = this.schedulerOptions();
+    opts.changed = changed;
+    await this.commit(decide(this.plan, this.state, opts));
     if (TERMINAL_RUN.has(this.state.status) && this.controllers.size === 0) {
       if (this.timer) clearTimeout(this.timer);
       this.done(this.state);

@@ -8,11 +8,21 @@ export function initialState(): RunState {
   return { status: 'created', versionId: '', inputs: {}, vars: {}, steps: new Map(), seq: 0 };
 }
 
+// Every step state starts with every field, in one order, so the copies made per event all
+// share one shape (V8 copies same-shaped objects far faster than a mix of shapes).
+function pendingStep(step: string, iteration: string): StepState {
+  return {
+    step, iteration, status: 'pending', attempt: 0, input: undefined, output: undefined, port: undefined, error: undefined,
+    retryAt: undefined, skipReason: undefined, waitUntil: undefined, waitReason: undefined, decisions: undefined,
+    items: undefined, iterations: undefined, completedSeq: undefined, summary: undefined, reusedFrom: undefined,
+  };
+}
+
 // `owned`: the caller owns state.steps (a private copy made once per fold or decision), so it
 // is updated in place instead of copied for every event — copying made folding O(n²).
 function updateStep(state: RunState, step: string, iteration: string, patch: (s: StepState) => StepState, owned: boolean): RunState {
   const key = stepKey(step, iteration);
-  const current = state.steps.get(key) ?? { step, iteration, status: 'pending', attempt: 0 };
+  const current = state.steps.get(key) ?? pendingStep(step, iteration);
   if (owned) {
     state.steps.set(key, patch(current));
     return state;
@@ -43,11 +53,21 @@ export function apply(state: RunState, event: RunEvent, seq = state.seq + 1, own
     case 'step.started':
       return updateStep(s, event.step, event.iteration, (st) => ({ ...st, status: 'running', attempt: event.attempt, input: event.input, error: undefined, retryAt: undefined }), owned);
     case 'step.completed':
-      return updateStep(s, event.step, event.iteration, (st) => ({ ...st, status: 'completed', attempt: Math.max(st.attempt, event.attempt), output: event.output, port: event.port, retryAt: undefined, waitUntil: undefined, completedSeq: seq, ...(event.input !== undefined ? { input: event.input } : {}), ...(event.summary !== undefined ? { summary: event.summary } : {}) }), owned);
+      return updateStep(s, event.step, event.iteration, (st) => {
+        // No conditional spreads: this runs for every completed step.
+        const next: StepState = { ...st, status: 'completed', attempt: Math.max(st.attempt, event.attempt), output: event.output, port: event.port, retryAt: undefined, waitUntil: undefined, completedSeq: seq };
+        if (event.input !== undefined) next.input = event.input;
+        if (event.summary !== undefined) next.summary = event.summary;
+        return next;
+      }, owned);
     case 'step.reused':
       return updateStep(s, event.step, event.iteration, (st) => ({ ...st, status: 'completed', output: event.output, port: event.port, reusedFrom: event.fromRun, completedSeq: seq }), owned);
     case 'step.failed':
-      return updateStep(s, event.step, event.iteration, (st) => ({ ...st, status: event.retryAt ? 'retrying' : 'failed', error: event.error, retryAt: event.retryAt, ...(event.input !== undefined ? { input: event.input } : {}) }), owned);
+      return updateStep(s, event.step, event.iteration, (st) => {
+        const next: StepState = { ...st, status: event.retryAt ? 'retrying' : 'failed', error: event.error, retryAt: event.retryAt };
+        if (event.input !== undefined) next.input = event.input;
+        return next;
+      }, owned);
     case 'step.skipped':
       return updateStep(s, event.step, event.iteration, (st) => ({ ...st, status: 'skipped', skipReason: event.reason }), owned);
     case 'step.cancelled':

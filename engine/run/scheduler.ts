@@ -50,7 +50,7 @@ export function decide(plan: RunPlan, state: RunState, opts: SchedulerOptions): 
   } else {
     // Only the changed steps and their dependents can have become ready; each pass looks at
     // what the previous one changed.
-    let changed: readonly string[] = opts.changed!;
+    let changed: Iterable<string> = opts.changed!;
     while (b.state.status === 'running') {
       const from = b.events.length;
       schedule(affected(plan, changed), '');
@@ -78,7 +78,7 @@ type Schedule = (ids: readonly string[], iteration: string, from?: number) => bo
 const heldBack = new WeakMap<RunState['steps'], boolean>();
 
 /** The top-level steps a change to `steps` may affect, in document order: each changed step (a body step: its top-level loop) and what needs it. */
-function affected(plan: RunPlan, steps: readonly string[]): string[] {
+function affected(plan: RunPlan, steps: Iterable<string>): string[] {
   const ids = new Set<string>();
   for (const step of steps) {
     let top = step;
@@ -88,6 +88,7 @@ function affected(plan: RunPlan, steps: readonly string[]): string[] {
     ids.add(top);
     for (const d of node.downstream) ids.add(d);
   }
+  if (ids.size <= 1) return [...ids];
   const position = positions(plan);
   return [...ids].sort((x, y) => position.get(x)! - position.get(y)!);
 }
@@ -151,21 +152,20 @@ function scheduleScope(plan: RunPlan, b: Builder, ids: readonly string[], iterat
  * may unblock others), or 'full' (no capacity).
  */
 function startStep(plan: RunPlan, b: Builder, node: PlanNode, iteration: string, opts: SchedulerOptions, maxParallel: number, schedule: Schedule): 'started' | 'resolved' | 'full' {
-  const resolved = (_: unknown) => 'resolved' as const;
   const id = node.id;
-  // Only control steps and `if` read the run's data here; most steps never need it built.
-  let built: ReturnType<typeof expressionData> | undefined;
-  const data = () => (built ??= expressionData(b.state, opts.base, { plan, step: id, iteration }));
+  // Only control steps and `if` read the run's data here: a plain action step never builds it.
+  const needsData = !!node.step.if || node.def.kind === 'control';
+  const data = needsData ? expressionData(b.state, opts.base, { plan, step: id, iteration }) : {};
   if (node.step.if) {
-    const c = condition(node.step.if, data());
-    if (!c.ok) return resolved(failNow(plan, b, node, c.error, false, iteration));
+    const c = condition(node.step.if, data);
+    if (!c.ok) return (failNow(plan, b, node, c.error, false, iteration), 'resolved');
     if (!c.value) { b.emit({ type: 'step.skipped', step: id, iteration, reason: 'condition' }); return 'resolved'; }
   }
   if (CONTROL_INLINE.has(node.def.type)) {
     b.emit({ type: 'step.started', step: id, iteration, attempt: 1 });
     if (node.def.type === 'condition') {
-      const c = condition(String(node.step.with?.if ?? ''), data());
-      if (!c.ok) return resolved(failNow(plan, b, node, c.error, true, iteration));
+      const c = condition(String(node.step.with?.if ?? ''), data);
+      if (!c.ok) return (failNow(plan, b, node, c.error, true, iteration), 'resolved');
       b.emit({ type: 'step.completed', step: id, iteration, attempt: 1, output: { result: c.value }, port: c.value ? 'true' : 'false' });
     } else {
       b.emit({ type: 'step.completed', step: id, iteration, attempt: 1, output: {}, port: 'out' });
@@ -175,16 +175,16 @@ function startStep(plan: RunPlan, b: Builder, node: PlanNode, iteration: string,
   }
   if (node.def.container) {
     b.emit({ type: 'step.started', step: id, iteration, attempt: 1 });
-    const items = loopItems(node, data());
-    if (!items.ok) return resolved(failNow(plan, b, node, items.error, true, iteration));
+    const items = loopItems(node, data);
+    if (!items.ok) return (failNow(plan, b, node, items.error, true, iteration), 'resolved');
     b.emit({ type: 'loop.started', step: id, iteration, ...(items.items ? { items: items.items } : {}) });
     advanceLoop(plan, b, node, opts, schedule, iteration);
     return 'resolved';
   }
   if (WAITING_TYPES.has(node.def.type)) {
     b.emit({ type: 'step.started', step: id, iteration, attempt: 1 });
-    const until = waitingUntil(node, data(), opts.now);
-    if (!until.ok) return resolved(failNow(plan, b, node, until.error, true, iteration));
+    const until = waitingUntil(node, data, opts.now);
+    if (!until.ok) return (failNow(plan, b, node, until.error, true, iteration), 'resolved');
     b.emit({ type: 'step.waiting', step: id, iteration, until: until.at, reason: node.def.type === 'gate' ? 'gate' : 'delay' });
     settleWaiting(plan, b, node, opts, iteration);
     return 'resolved';
