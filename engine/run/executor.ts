@@ -97,8 +97,7 @@ export class RunExecutor {
    */
   start(opts: { recovering?: boolean } = {}): Promise<RunState> {
     this.enqueue(async () => {
-      if (opts.recovering) await this.commit(recover(this.plan, this.state, true));
-      await this.step();
+      await this.step(opts.recovering ? recover(this.plan, this.state, true) : undefined);
     });
     return this.finished;
   }
@@ -114,8 +113,7 @@ export class RunExecutor {
     await this.enqueue(async () => {
       let d: Decision;
       try { d = gateDecision(this.plan, this.state, { step, iteration, decision, by, comment, now: this.now() }, true); } catch (err) { refused = err; return; }
-      await this.commit(d);
-      await this.step();
+      await this.step(d);
     });
     if (refused) throw refused;
   }
@@ -145,20 +143,37 @@ export class RunExecutor {
     if (decision.events.length) {
       await this.opts.journal.append(decision.events);
       this.state = decision.state ?? fold(decision.events, this.state);
-      for (const e of decision.events) {
-        if (e.type.startsWith('run.')) this.touched = undefined; // a run-level change: look at everything
-        else if ('step' in e && e.step) this.touched?.add(e.step);
-      }
+      this.track(decision.events);
     }
     for (const action of decision.actions) this.act(action);
   }
 
-  private async step(): Promise<void> {
+  /** Notes which steps the events changed, for the next decision to look at. */
+  private track(events: readonly RunEvent[]): void {
+    for (const e of events) {
+      if (e.type.startsWith('run.')) this.touched = undefined; // a run-level change: look at everything
+      else if ('step' in e && e.step) this.touched?.add(e.step);
+    }
+  }
+
+  /**
+   * Decides what follows and journals it. `first` — a decision already made on this state (a
+   * step finished, a gate was decided, a crash was recovered from) — is journaled in the same
+   * append: one write per step instead of two, and still nothing acts before it is durable.
+   */
+  private async step(first?: Decision): Promise<void> {
+    if (first?.events.length) {
+      // Decided on, not yet journaled: the decision below builds on it, and both are appended
+      // together before anything acts (an append that fails stops this executor).
+      this.state = first.state ?? fold(first.events, this.state);
+      this.track(first.events);
+    }
     const changed = this.touched;
     this.touched = new Set();
     const opts = this.schedulerOptions();
     opts.changed = changed;
-    await this.commit(decide(this.plan, this.state, opts));
+    const next = decide(this.plan, this.state, opts);
+    await this.commit(first ? { events: [...first.events, ...next.events], actions: [...first.actions, ...next.actions], state: next.state ?? first.state } : next);
     if (TERMINAL_RUN.has(this.state.status) && this.controllers.size === 0) {
       if (this.timer) clearTimeout(this.timer);
       this.done(this.state);
@@ -193,8 +208,7 @@ export class RunExecutor {
     this.controllers.set(key, controller);
     const report = (result: StepResult) => this.enqueue(async () => {
       this.controllers.delete(key);
-      await this.commit(stepFinished(this.plan, this.state, result, this.schedulerOptions()));
-      await this.step();
+      await this.step(stepFinished(this.plan, this.state, result, this.schedulerOptions()));
     });
     const config = resolveConfig(node, () => expressionData(this.state, this.opts.base, { plan: this.plan, step: stepId, iteration }));
     // A step's `timeout` bounds each attempt: the signal aborts (killing its processes) and the
