@@ -1,5 +1,10 @@
 // Concurrency groups: at most `limit` runs with the same group key are active at once.
 //
+// A pending run is admitted only once its creator has journaled run.created and let go of it
+// (leaseOwner NULL): admitting it earlier would take it from under the creator mid-start. The
+// oldest pending run goes first; while its creator still holds it, nothing is admitted (the
+// creator asks for admission as soon as it lets go), so the queue keeps its order.
+//
 // A run whose workflow declares `concurrency:` is created `pending` with its key evaluated
 // from its inputs. Admission turns the oldest pending run of a key into `queued` — claimable
 // by any process with capacity, like every other queued run — but only while fewer than
@@ -33,6 +38,7 @@ export function createAdmission(db: Db, provider: 'sqlite' | 'postgresql') {
   const p = provider === 'postgresql' ? (n: number) => `$${n}` : () => '?';
   const admitSql = `UPDATE "Run" SET "status" = 'queued', "leaseOwner" = NULL, "leaseUntil" = NULL
     WHERE "id" = (SELECT "id" FROM "Run" WHERE "concurrencyKey" = ${p(1)} AND "status" = 'pending' ORDER BY "createdAt", "id" LIMIT 1)
+      AND "leaseOwner" IS NULL
       AND (SELECT COUNT(*) FROM "Run" WHERE "concurrencyKey" = ${p(2)} AND "status" IN (${slots})) < ${p(3)}
     RETURNING "id"`;
 
