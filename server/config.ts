@@ -25,7 +25,7 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   MAX_ACTIVE_RUNS: z.coerce.number().int().min(1).max(10_000).default(50).describe('Runs one process executes at once; more wait queued'),
   RUN_LEASE_MS: z.coerce.number().int().min(500).max(600_000).default(30_000).describe('How long a process holds a run without renewing; a process that dies is taken over after this'),
-  STEP_LOG_MAX_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024).describe('Cap per stream (stdout, stderr, log) of one step instance'),
+  STEP_LOG_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 ** 3).default(10 * 1024 * 1024).describe('Cap in bytes per stream (stdout, stderr, log) of one step instance, all attempts together'),
   MAX_PARALLEL_STEPS_PER_RUN: z.coerce.number().int().min(1).max(1000).default(16).describe('Action steps of one run running at once'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
 });

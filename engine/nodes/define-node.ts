@@ -165,9 +165,13 @@ export interface NodeContext {
   idempotencyKey: string;
   /** The run's own working directory, shared by its steps and no other run's. */
   workspace: string;
-  /** A line for the step's log (its `log` stream), shown live on the canvas. */
+  /** A note for the step's `log` stream (one line; a newline is added), kept and streamed live. */
   log(line: string): void;
-  /** The step's output streams, kept in its log files and streamed live; pipe a child process into them. */
+  /**
+   * The step's output streams, kept in its log files and streamed live. Chunks may be bytes
+   * split anywhere, as a pipe delivers them: `child.stdout.on('data', ctx.stdout)` is enough.
+   * Output after the step has returned is ignored.
+   */
   stdout(chunk: string | Uint8Array): void;
   stderr(chunk: string | Uint8Array): void;
 }

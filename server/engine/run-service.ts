@@ -93,7 +93,7 @@ export function createRunService(opts: RunServiceOptions) {
   const bus = new EventEmitter();
   bus.setMaxListeners(0);
   const breakers = createCircuitBreakers(opts.db);
-  const stepLogs = createStepLogs({ dataDir: opts.dataDir, maxBytes: opts.stepLogMaxBytes ?? 10 * 1024 * 1024, bus });
+  const stepLogs = createStepLogs({ dataDir: opts.dataDir, maxBytes: opts.stepLogMaxBytes ?? 10 * 1024 * 1024, bus, log: opts.log.child('step-logs') });
   const active = new Map<string, RunExecutor>();
   const log = opts.log;
   let heartbeat: NodeJS.Timeout | undefined;
@@ -551,6 +551,8 @@ export function createRunService(opts: RunServiceOptions) {
         await opts.journal.release(owner, runId).catch(() => undefined);
       }
       active.clear();
+      // What aborted steps printed last reaches their log files before the process exits.
+      await stepLogs.closeAll();
     },
   };
 }

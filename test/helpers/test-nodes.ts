@@ -24,8 +24,17 @@ export const waitNode = defineNode({
 });
 
 export const chattyNode = defineNode({
-  ...base, type: 'chatty', title: 'Chatty', description: 'Prints numbered lines to stdout, stderr and its log.',
-  config: z.strictObject({ lines: z.number().int().min(0).default(10), text: z.string().default('line') }),
+  ...base, type: 'chatty', title: 'Chatty', description: 'Prints numbered lines to stdout, stderr and its log; may then fail, or wait until released.',
+  config: z.strictObject({
+    lines: z.number().int().min(0).default(10),
+    text: z.string().default('line'),
+    /** Attempts up to this one fail after printing. */
+    failTimes: z.number().int().min(0).default(0),
+    /** Print from a child process whose pipes go straight into ctx.stdout / ctx.stderr. */
+    child: z.boolean().default(false),
+    /** After printing, wait until the test releases the step (like `wait`). */
+    hold: z.boolean().default(false),
+  }),
 });
 
 /** Calls a named target that is down while the test says so; has a circuit breaker per target. */

@@ -1,6 +1,8 @@
 // Runners for the test node types (test/helpers/test-nodes.ts), for servers started in tests.
 // Every attempt is written to a ledger, so tests can prove what ran and how often.
-import { defineRunner, type NodeRunner } from '../../engine/nodes/define-node.ts';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { defineRunner, type NodeContext, type NodeRunner } from '../../engine/nodes/define-node.ts';
 import { chattyNode, echoNode, failNode, flakyNode, waitNode } from './test-nodes.ts';
 
 export interface Ledger { entries: { runId: string; step: string; attempt: number; workspace?: string }[] }
@@ -19,9 +21,14 @@ export function testRunners(ledger: Ledger = { entries: [] }, gates = new Map<st
     }),
     defineRunner(chattyNode, async (ctx, config) => {
       record(ctx);
-      for (let i = 1; i <= config.lines; i++) ctx.stdout(`${config.text} ${i}\n`);
-      ctx.stderr('a warning\n');
+      if (config.child) await printFromChild(ctx, config.lines, config.text);
+      else {
+        for (let i = 1; i <= config.lines; i++) ctx.stdout(`${config.text} ${i}\n`);
+        ctx.stderr('a warning\n');
+      }
       ctx.log(`printed ${config.lines} lines`);
+      if (ctx.attempt <= config.failTimes) throw { code: 'BOOM', message: `failed on attempt ${ctx.attempt}`, retryable: true };
+      if (config.hold) await held(ctx);
       return { lines: config.lines, summary: `printed ${config.lines} lines` };
     }),
     defineRunner(flakyNode, async (ctx, config) => {
@@ -30,10 +37,24 @@ export function testRunners(ledger: Ledger = { entries: [] }, gates = new Map<st
       if (downTargets.has(config.target)) throw { code: 'UNAVAILABLE', message: `${config.target} is down`, retryable: true };
       return { ok: true };
     }),
-    defineRunner(waitNode, (ctx) => new Promise((resolve, reject) => {
-      record(ctx);
+    defineRunner(waitNode, async (ctx) => { record(ctx); return held(ctx); }),
+  ];
+
+  /** Resolves when the test calls gates.get(`<runId>:<stepId>`); rejects when the step is aborted. */
+  function held(ctx: { runId: string; stepId: string; signal: AbortSignal }): Promise<{ released: true }> {
+    return new Promise((resolve, reject) => {
       gates.set(`${ctx.runId}:${ctx.stepId}`, () => resolve({ released: true }));
       ctx.signal.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { code: 'ABORTED' })), { once: true });
-    })),
-  ];
+    });
+  }
+}
+
+/** The chatty node's output, printed by a real child process: pipe chunks split lines and characters anywhere. */
+async function printFromChild(ctx: NodeContext, lines: number, text: string): Promise<void> {
+  const script = 'const [n, t] = process.argv.slice(1); let out = ""; for (let i = 1; i <= Number(n); i++) out += `${t} ${i}\\n`; process.stdout.write(out); process.stderr.write("a warning\\n");';
+  const child = spawn(process.execPath, ['-e', script, String(lines), text], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.on('data', ctx.stdout);
+  child.stderr.on('data', ctx.stderr);
+  const [code] = await once(child, 'close');
+  if (code !== 0) throw { code: 'EXIT', message: `the child exited with ${String(code)}`, retryable: false };
 }

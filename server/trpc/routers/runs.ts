@@ -1,10 +1,13 @@
 import { z } from 'zod';
-import { NotFoundError, ValidationError } from '../../../engine/errors.ts';
-import { LOG_STREAMS, StepLogPathError } from '../../engine/step-logs.ts';
+import { NotFoundError } from '../../../engine/errors.ts';
+import { ITERATION_PATTERN, LOG_STREAMS, RUN_ID_PATTERN, STEP_ID_PATTERN } from '../../engine/step-logs.ts';
+import { TERMINAL_RUN, TERMINAL_STEP } from '../../../engine/run/state.ts';
 import { workflowIdSchema } from '../../../engine/format/schema.ts';
 import { publicProcedure, router } from '../init.ts';
 
 const runId = z.string().min(1).max(64);
+const stepEnded: ReadonlySet<string> = TERMINAL_STEP;
+const runEnded: ReadonlySet<string> = TERMINAL_RUN;
 
 export const runsRouter = router({
   /** Runs the latest published version (or `version`) with the given inputs. */
@@ -78,32 +81,29 @@ export const runsRouter = router({
     .query(async ({ ctx, input }) => (await ctx.journal.read(input.runId, input.afterSeq, input.limit)).map((e) => ({ seq: e.seq, type: e.type, payload: e.payload, at: e.at.toISOString() }))),
 
   /**
-   * A page of a step's log file (stdout, stderr or log) from a byte offset; follow live output
-   * with the `log` events of the bus from `nextOffset` on.
+   * A page of a step's log file (stdout, stderr or log) from a byte offset, in whole UTF-8
+   * characters; follow live output with the bus's `log` events from `nextOffset` on. `done`:
+   * the step instance has ended (or the run has) and this page reached the end of the file.
    */
   logs: publicProcedure
     .input(z.object({
-      runId,
-      step: z.string().min(1).max(64),
-      iteration: z.string().max(64).default(''),
+      runId: z.string().regex(RUN_ID_PATTERN, 'must be a run id'),
+      step: z.string().regex(STEP_ID_PATTERN, 'must be a step id'),
+      iteration: z.union([z.literal(''), z.string().regex(ITERATION_PATTERN, 'must be a loop iteration such as "2" or "1/0"')]).default('').describe('For a step in a loop body: which iteration.'),
       stream: z.enum(LOG_STREAMS).default('stdout'),
-      offset: z.number().int().min(0).default(0),
-      limit: z.number().int().min(1024).max(1024 * 1024).default(256 * 1024),
+      offset: z.number().int().min(0).default(0).describe('A byte offset; one inside a character starts at the next character.'),
+      limit: z.number().int().min(1024).max(1024 * 1024).default(256 * 1024).describe('At most this many bytes.'),
     }))
     .query(async ({ ctx, input }) => {
-      const step = await ctx.db.runStep.findUnique({ where: { runId_stepId_iteration: { runId: input.runId, stepId: input.step, iteration: input.iteration } }, select: { status: true } });
-      if (!step) {
-        if (!(await ctx.db.run.findUnique({ where: { id: input.runId }, select: { id: true } }))) throw new NotFoundError('Run', input.runId);
-      }
-      let page;
-      try {
-        page = await ctx.runs.logs.read(input.runId, input.step, input.iteration, input.stream, input.offset, input.limit);
-      } catch (err) {
-        if (err instanceof StepLogPathError) throw new ValidationError(`No such step log: ${err.message}`, { step: input.step });
-        throw err;
-      }
-      const finished = ['completed', 'failed', 'skipped', 'cancelled', 'crashed'].includes(step?.status ?? '');
-      return { ...page, done: finished && page.nextOffset >= page.size };
+      const run = await ctx.db.run.findUnique({
+        where: { id: input.runId },
+        select: { status: true, steps: { where: { stepId: input.step, iteration: input.iteration }, select: { status: true } } },
+      });
+      if (!run) throw new NotFoundError('Run', input.runId);
+      const page = await ctx.runs.logs.read(input.runId, input.step, input.iteration, input.stream, input.offset, input.limit);
+      // Logs are flushed before a step's end is journaled, so once it ended the file is whole.
+      const ended = stepEnded.has(run.steps[0]?.status ?? '') || runEnded.has(run.status);
+      return { ...page, done: ended && page.nextOffset >= page.size };
     }),
 
   /** Approve or reject a waiting gate. `by` names the person until accounts exist. */

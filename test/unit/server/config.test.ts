@@ -13,6 +13,8 @@ describe('configuration', () => {
     expect(c.port).toBe(3000);
     expect(c.host).toBe('127.0.0.1');
     expect(c.database).toEqual({ provider: 'sqlite', file: path.join(dir, 'switchyard.db'), synchronous: 'NORMAL' });
+    expect(c.engine.stepLogMaxBytes).toBe(10 * 1024 * 1024);
+    expect(loadConfig({ DATA_DIR: dir, STEP_LOG_MAX_BYTES: '65536' }).engine.stepLogMaxBytes).toBe(65536);
   });
 
   it('selects PostgreSQL from a postgres URL', () => {
@@ -26,6 +28,8 @@ describe('configuration', () => {
     ['DATABASE_URL', 'mysql://localhost/x'],
     ['SECRET_KEY', 'short'],
     ['SQLITE_SYNCHRONOUS', 'OFF'],
+    ['STEP_LOG_MAX_BYTES', '100'],
+    ['STEP_LOG_MAX_BYTES', '2000000000'],
   ])('stops on a bad %s with a message naming it', (name, value) => {
     expect(() => parseEnv({ [name]: value })).toThrow(ConfigError);
     expect(() => parseEnv({ [name]: value })).toThrow(new RegExp(`${name}="${value}"`));
