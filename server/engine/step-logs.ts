@@ -25,7 +25,7 @@ export type { LogPage } from './step-log-reader.ts';
 export const RUN_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const STEP_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 /** A loop iteration: "2", or "1/0" for iteration 0 of a loop inside iteration 1. */
-export const ITERATION_PATTERN = /^\d{1,9}(\/\d{1,9}){0,6}$/;
+export const ITERATION_PATTERN = /^\d{1,9}(\/\d{1,9}){0,31}$/;
 
 /** Thrown for an id that could not name a log directory. */
 export class StepLogPathError extends Error {
