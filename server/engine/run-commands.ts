@@ -43,8 +43,10 @@ export function createRunCommands(db: Db, log: Logger, target: CommandTarget, po
           // not the run's: log it and move on.
           log.warn('run command refused', { runId: row.runId, type: row.type, error: err });
         }
+        // Deleted after it was applied (journaled), one by one: a crash in between applies it
+        // again, which a pause, resume, cancel or decided gate absorbs.
+        await db.runCommand.deleteMany({ where: { id: row.id } });
       }
-      if (rows.length) await db.runCommand.deleteMany({ where: { id: { in: rows.map((r) => r.id) } } });
     } finally {
       busy = false;
     }
