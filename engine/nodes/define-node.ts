@@ -153,13 +153,16 @@ export function createNodeRegistry(defs: Iterable<NodeDefinition>): NodeRegistry
 // ── Runners (server side) ───────────────────────────────────────────────────────────────
 
 /**
- * What a running node may touch. Kept minimal here; the action-nodes issue grows it
- * (logger, secrets, workspace, process runner, artifacts). Everything goes through ctx.
+ * What a running node may touch — its only door to the world. A runner uses nothing global
+ * (no process.env, no fs outside ctx's directories, no child_process of its own): what it
+ * needs comes through here, so the engine can cancel, log, fence and audit it.
  */
 export interface NodeContext {
+  /** Aborted on cancel, step timeout or run timeout; `signal.reason` says which. */
   signal: AbortSignal;
   runId: string;
   stepId: string;
+  /** 1 on the first try; retries and re-runs after a crash count up. */
   attempt: number;
   /** Stable across retries and restarts: run id + step id (+ iteration). */
   idempotencyKey: string;
@@ -174,6 +177,44 @@ export interface NodeContext {
    */
   stdout(chunk: string | Uint8Array): void;
   stderr(chunk: string | Uint8Array): void;
+  /** A secret by name; rejects with a typed error (code SECRET_NOT_FOUND) naming it when unset. */
+  secret(name: string): Promise<string>;
+  /**
+   * Runs a program in its own process group, its output streamed to the step log (and kept,
+   * capped, in the result). On abort the whole group — grandchildren included — gets SIGTERM,
+   * then SIGKILL after a grace period. Resolves with the exit status; never rejects for a
+   * non-zero exit (the caller decides), rejects with the abort reason when aborted.
+   */
+  exec(command: string, args: readonly string[], options?: ExecOptions): Promise<ExecResult>;
+  /** Files the step keeps for later (reports, diffs, build output), stored with the run. */
+  artifacts: {
+    /** Stores `data` as `name` (a relative path) and returns where it lives. */
+    put(name: string, data: string | Uint8Array): Promise<{ name: string; path: string; bytes: number }>;
+  };
+  /** Publishes a named event with a payload on the event bus (for event triggers). */
+  emit(event: string, payload: unknown): Promise<void>;
+}
+
+export interface ExecOptions {
+  /** Defaults to the run's workspace. */
+  cwd?: string;
+  /** Added to a minimal environment (PATH, HOME, LANG); the server's own environment is not passed. */
+  env?: Record<string, string>;
+  stdin?: string | Uint8Array;
+  /** false: do not copy output into the step log (the runner streams it itself). */
+  stream?: boolean;
+  /** Per-stream cap of what is kept in ExecResult.stdout/stderr (bytes; default 1 MiB). */
+  maxBuffer?: number;
+}
+
+export interface ExecResult {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** True when stdout or stderr went past maxBuffer and was cut. */
+  truncated: boolean;
+  durationMs: number;
 }
 
 export type NodeRun<Config> = (ctx: NodeContext, config: Config, inputs: Record<string, unknown>) => Promise<Record<string, unknown>>;

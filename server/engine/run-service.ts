@@ -128,6 +128,11 @@ export function createRunService(opts: RunServiceOptions) {
         log: (line) => out.write('log', line.endsWith('\n') ? line : `${line}\n`),
         stdout: (chunk) => out.write('stdout', chunk),
         stderr: (chunk) => out.write('stderr', chunk),
+        // Placeholders until server/engine/node-context.ts provides them (issue 5).
+        secret: (name) => Promise.reject({ code: 'SECRET_NOT_FOUND', message: `Secret "${name}" is not set.`, retryable: false }),
+        exec: () => Promise.reject({ code: 'NOT_AVAILABLE', message: 'ctx.exec is not available yet.', retryable: false }),
+        artifacts: { put: () => Promise.reject({ code: 'NOT_AVAILABLE', message: 'ctx.artifacts is not available yet.', retryable: false }) },
+        emit: () => Promise.reject({ code: 'NOT_AVAILABLE', message: 'ctx.emit is not available yet.', retryable: false }),
       }, inv.config as never, {});
       outcome = 'success';
       return result;
