@@ -10,8 +10,8 @@
 // A lost connection is not replayed: the outcome is unknown (the commit may have landed),
 // so those writes reject and the engine must re-read the journal before going on.
 import pg from 'pg';
-import { randomUUID } from 'node:crypto';
 import { GroupCommit, type Pending } from './group-commit.ts';
+import { timeOrderedIds } from './row-ids.ts';
 import { encodeWrite, mergeRun, mergeStep, type EncodedStep, type EncodedWrite } from './journal-encode.ts';
 import { LeaseLostError, type AppendedEvent, type JournalStore, type JournalStoreOptions } from './journal-types.ts';
 import { appendSql, type AppendShape, CLAIM_SQL, READ_SQL, RELEASE_SQL, RENEW_SQL } from './postgres-journal-sql.ts';
@@ -41,7 +41,7 @@ function statement(shape: AppendShape): { name: string; text: string } {
 interface Group { owner: string; types: string[]; payloads: string[]; run: EncodedWrite['run'] }
 
 /** The statement for a chunk of writes (one owner per run) and its inputs. */
-function buildChunk(chunk: Entry[]): { name: string; text: string; values: unknown[] } {
+function buildChunk(chunk: Entry[], nextId: () => string): { name: string; text: string; values: unknown[] } {
   const groups = new Map<string, Group>();
   const steps = new Map<string, EncodedStep & { run: string }>();
   for (const { item: w } of chunk) {
@@ -58,7 +58,7 @@ function buildChunk(chunk: Entry[]): { name: string; text: string; values: unkno
     }
   }
   const stepsJson = steps.size === 0 ? undefined : `[${[...steps.values()].map((st) =>
-    `{"id":${str(randomUUID())},"run":${str(st.run)},"step":${str(st.stepId)},"iter":${str(st.iteration)},"m":${st.mask},` +
+    `{"id":${str(nextId())},"run":${str(st.run)},"step":${str(st.stepId)},"iter":${str(st.iteration)},"m":${st.mask},` +
     `"status":${str(st.status)},"attempt":${str(st.attempt)},"input":${st.input ?? 'null'},"output":${st.output ?? 'null'},` +
     `"error":${st.error ?? 'null'},"summary":${str(st.summary)},"started":${str(st.startedAt)},"finished":${str(st.finishedAt)}}`).join(',')}]`;
   const runFields = [...groups.values()].some((g) => g.run);
@@ -109,6 +109,7 @@ export function openPostgresJournal(url: string, opts: JournalStoreOptions = {})
   // An idle client that loses its connection is dropped by the pool; without a listener the
   // 'error' event would crash the process.
   pool.on('error', () => {});
+  const nextId = timeOrderedIds();
 
   // The writer keeps one connection checked out — one batch is in flight at a time — which
   // saves a pool checkout per commit. A broken connection is dropped and replaced next time.
@@ -127,7 +128,7 @@ export function openPostgresJournal(url: string, opts: JournalStoreOptions = {})
 
   async function commitChunk(chunk: Entry[]): Promise<void> {
     const conn = await writeConnection();
-    const res = await conn.query<{ id: string; base: number; at: number }>(buildChunk(chunk)).catch((err: unknown) => {
+    const res = await conn.query<{ id: string; base: number; at: number }>(buildChunk(chunk, nextId)).catch((err: unknown) => {
       if (!(err instanceof pg.DatabaseError)) dropWriteConn(conn, err instanceof Error ? err : new Error(String(err)));
       throw err;
     });

@@ -18,8 +18,8 @@
 // process's clock. Dates are written as Prisma writes them (ISO 8601, "+00:00"); fixed-width
 // text compares in time order, which the lease conditions rely on.
 import Database from 'better-sqlite3';
-import { randomUUID } from 'node:crypto';
 import { GroupCommit, type Pending } from './group-commit.ts';
+import { timeOrderedIds } from './row-ids.ts';
 import { decodePayload, encodeWrite, type EncodedWrite } from './journal-encode.ts';
 import { LeaseLostError, type AppendedEvent, type JournalStore, type JournalStoreOptions } from './journal-types.ts';
 
@@ -79,6 +79,7 @@ export function openSqliteJournal(file: string, synchronous: 'NORMAL' | 'FULL', 
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 0');
   const busyTimeoutMs = opts.busyTimeoutMs ?? 5000;
+  const nextId = timeOrderedIds();
   const s = {
     begin: db.prepare('BEGIN IMMEDIATE'), commit: db.prepare('COMMIT'), rollback: db.prepare('ROLLBACK'),
     savepoint: db.prepare('SAVEPOINT w'), releaseSp: db.prepare('RELEASE w'), rollbackTo: db.prepare('ROLLBACK TO w'),
@@ -117,7 +118,7 @@ export function openSqliteJournal(file: string, synchronous: 'NORMAL' | 'FULL', 
         events.push({ runId: w.runId, seq: base + i + 1, type: w.types[i]!, payload: w.values[i], at });
       }
       for (const st of w.steps) {
-        s.upsertStep.run({ id: randomUUID(), runId: w.runId, stepId: st.stepId, iteration: st.iteration, status: st.status, attempt: st.attempt, input: st.input, output: st.output, error: st.error, summary: st.summary, startedAt: st.startedAt, finishedAt: st.finishedAt, m: st.mask });
+        s.upsertStep.run({ id: nextId(), runId: w.runId, stepId: st.stepId, iteration: st.iteration, status: st.status, attempt: st.attempt, input: st.input, output: st.output, error: st.error, summary: st.summary, startedAt: st.startedAt, finishedAt: st.finishedAt, m: st.mask });
       }
     } catch (err) {
       throw new PartialWrite(err);
