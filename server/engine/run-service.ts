@@ -271,6 +271,9 @@ export function createRunService(opts: RunServiceOptions) {
       where: { workflowId, ...(number ? { number } : {}) }, orderBy: { number: 'desc' }, select: { id: true, number: true },
     });
     if (version) return version;
+    // An unknown workflow is not found (the CLI exits 2 and the API answers NOT_FOUND); a
+    // known one without versions is a mistake its author can fix.
+    if (!(await opts.db.workflow.findUnique({ where: { id: workflowId }, select: { id: true } }))) throw new NotFoundError('Workflow', workflowId);
     throw number
       ? new NotFoundError('Version', `${workflowId}@${number}`)
       : new ValidationError(`Workflow "${workflowId}" has no published version yet: publish it, then run it.`, { workflowId });

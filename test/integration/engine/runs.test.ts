@@ -92,6 +92,9 @@ describe.each(databaseKinds)('durable runs on %s', (kind) => {
     await api.workflows.create.mutate({ name: 'Never published' });
     const unpublished = await api.runs.start.mutate({ workflowId: 'never-published' }).catch((e: unknown) => e);
     expect((unpublished as Error).message).toContain('no published version');
+    const unknown = await api.runs.start.mutate({ workflowId: 'no-such-workflow' }).catch((e: unknown) => e);
+    expect((unknown as TRPCClientError<AppRouter>).data?.code).toBe('NOT_FOUND');
+    expect((unknown as Error).message).toContain('no-such-workflow');
   });
 
   it('cancels a run: the running step is aborted and nothing after it starts', async () => {
