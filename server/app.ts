@@ -4,10 +4,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { toNodeData, type NodeRegistry, type NodeRunner } from '../engine/nodes/define-node.ts';
+import { createNodeRegistry, toNodeData, type NodeRegistry, type NodeRunner } from '../engine/nodes/define-node.ts';
 import { nodeRegistry } from '../nodes/registry.generated.ts';
 import { nodeRunners } from '../nodes/runners.generated.ts';
 import { createJournalStore } from './engine/journal-store.ts';
+import { loadExternalNodes } from './nodes/external-nodes.ts';
 import { createRunService } from './engine/run-service.ts';
 import type { Config } from './config.ts';
 import { openMigratedDatabase, type Db } from './db/index.ts';
@@ -50,10 +51,31 @@ export interface Switchyard {
 // inside the 5 s budget that process managers usually allow.
 const DRAIN_MS = 2500;
 
+/** The built-in node types (or the ones a test gives), plus those of NODE_DIRS. */
+async function nodeTypes(config: Config, opts: SwitchyardOptions, log: Logger): Promise<{ registry: NodeRegistry; runners: NodeRunner[] }> {
+  const registry = opts.registry ?? nodeRegistry;
+  const runners = opts.runners ?? nodeRunners;
+  if (config.nodeDirs.length === 0) return { registry, runners };
+  const external = await loadExternalNodes(config.nodeDirs, new Set(registry.list().map((d) => d.type)));
+  for (const n of external) log.info('node type loaded', { type: n.type, dir: n.dir });
+  return {
+    registry: createNodeRegistry([...registry.list(), ...external.map((n) => n.definition)]),
+    runners: [...runners, ...external.map((n) => n.runner)],
+  };
+}
+
 export async function createSwitchyard(config: Config, opts: SwitchyardOptions = {}): Promise<Switchyard> {
   const log = opts.log ?? createLogger(config.logLevel);
   const { db, migrated } = await openMigratedDatabase(config.database);
   if (migrated.applied.length) log.info('database migrated', { applied: migrated.applied });
+
+  let nodes: { registry: NodeRegistry; runners: NodeRunner[] };
+  try {
+    nodes = await nodeTypes(config, opts, log);
+  } catch (err) {
+    await db.$disconnect();
+    throw err;
+  }
 
   let next: NextApp | undefined;
   try {
@@ -63,12 +85,12 @@ export async function createSwitchyard(config: Config, opts: SwitchyardOptions =
     throw err;
   }
   const health = createHealthCheck(db, config.database);
-  const registry = opts.registry ?? nodeRegistry;
+  const registry = nodes.registry;
   const workflows = createWorkflowStore(db, registry);
   const versions = createVersionStore(db, registry, workflows);
   const journal = await createJournalStore(config.database, { busyTimeoutMs: 5000 });
   const runs = createRunService({
-    db, dataDir: config.dataDir, journal, registry, runners: opts.runners ?? nodeRunners, log: log.child('engine'), leaseMs: opts.leaseMs ?? config.engine.leaseMs,
+    db, dataDir: config.dataDir, journal, registry, runners: nodes.runners, log: log.child('engine'), leaseMs: opts.leaseMs ?? config.engine.leaseMs,
     provider: config.database.provider, maxActiveRuns: config.engine.maxActiveRuns, stepLogMaxBytes: config.engine.stepLogMaxBytes, maxParallelPerRun: config.engine.maxParallelStepsPerRun,
   });
   const context: Context = { db, config, log, health, registry, nodeData: registry.list().map(toNodeData), workflows, versions, runs, journal };

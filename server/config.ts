@@ -27,6 +27,7 @@ export const envSchema = z.object({
   RUN_LEASE_MS: z.coerce.number().int().min(500).max(600_000).default(30_000).describe('How long a process holds a run without renewing; a process that dies is taken over after this'),
   STEP_LOG_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 ** 3).default(10 * 1024 * 1024).describe('Cap in bytes per stream (stdout, stderr, log) of one step instance, all attempts together'),
   MAX_PARALLEL_STEPS_PER_RUN: z.coerce.number().int().min(1).max(1000).default(16).describe('Action steps of one run running at once'),
+  NODE_DIRS: z.string().optional().describe(`Folders of node types outside nodes/, separated by "${path.delimiter}"; loaded at start-up (docs/nodes.md)`),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
 });
 
@@ -45,6 +46,8 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   dev: boolean;
   engine: { maxActiveRuns: number; maxParallelStepsPerRun: number; stepLogMaxBytes: number; leaseMs: number };
+  /** Folders of node types outside nodes/ (NODE_DIRS), absolute. */
+  nodeDirs: string[];
 }
 
 export class ConfigError extends Error {
@@ -98,6 +101,7 @@ export function loadConfig(env: EnvSource = process.env, opts: { dev?: boolean }
     secretKey: loadOrCreateSecretKey(dataDir, parsed.SECRET_KEY),
     logLevel: parsed.LOG_LEVEL,
     engine: { maxActiveRuns: parsed.MAX_ACTIVE_RUNS, maxParallelStepsPerRun: parsed.MAX_PARALLEL_STEPS_PER_RUN, stepLogMaxBytes: parsed.STEP_LOG_MAX_BYTES, leaseMs: parsed.RUN_LEASE_MS },
+    nodeDirs: (parsed.NODE_DIRS ?? '').split(path.delimiter).filter(Boolean).map((d) => path.resolve(d)),
     dev: opts.dev ?? parsed.NODE_ENV === 'development',
   };
 }

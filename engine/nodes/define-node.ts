@@ -122,13 +122,24 @@ export function configJsonSchema(def: NodeDefinition): Record<string, unknown> {
   return schema;
 }
 
+/** Each field's default, whether or not the config as a whole has required fields. */
+function configDefaults(def: NodeDefinition): Record<string, unknown> {
+  const whole = def.config.safeParse({});
+  if (whole.success) return whole.data as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(def.config.shape as Record<string, z.ZodType>)) {
+    const r = field.safeParse(undefined);
+    if (r.success && r.data !== undefined) out[key] = r.data;
+  }
+  return out;
+}
+
 export function toNodeData(def: NodeDefinition): NodeData {
-  const defaults = def.config.safeParse({});
   return {
     type: def.type, version: def.version, title: def.title, description: def.description, icon: def.icon,
     colour: def.colour, category: def.category, kind: def.kind, container: def.container ?? false,
     inputs: def.inputs, outputs: def.outputs, configSchema: configJsonSchema(def),
-    defaults: defaults.success ? (defaults.data as Record<string, unknown>) : {},
+    defaults: configDefaults(def),
     docs: def.docs, ...(def.summary ? { summary: def.summary } : {}),
   };
 }
