@@ -6,6 +6,7 @@ import path from 'node:path';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { formatDiagnostic, hasErrors, type Diagnostic } from '../../engine/diagnostics.ts';
 import { loadWorkflowYaml } from '../../engine/workflow/load.ts';
+import type { NodeRegistry } from '../../engine/nodes/define-node.ts';
 import { nodeRegistry } from '../../nodes/registry.generated.ts';
 import { createSwitchyard, type Switchyard } from '../app.ts';
 import { loadConfig } from '../config.ts';
@@ -43,10 +44,10 @@ export interface BackendOptions { server?: string; token?: string; dataDir?: str
 const looksLikeFile = (target: string) => /\.ya?ml$/i.test(target) || target.includes(path.sep) || existsSync(target);
 
 /** Checks a workflow file; throws UsageError listing its problems with line and column. */
-function checkFile(file: string, read: (f: string) => string): string {
+function checkFile(file: string, read: (f: string) => string, registry: NodeRegistry = nodeRegistry): string {
   let text: string;
   try { text = read(file); } catch (err) { throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`); }
-  const loaded = loadWorkflowYaml(text, nodeRegistry);
+  const loaded = loadWorkflowYaml(text, registry);
   if (hasErrors(loaded.diagnostics)) {
     throw new UsageError(`${file} is not a valid workflow:\n${loaded.diagnostics.filter((d) => d.severity === 'error').map((d) => `  ${formatDiagnostic(d, file)}`).join('\n')}\nFix these (\`switchyard validate ${file}\` checks the file alone), then run it again.`);
   }
@@ -72,8 +73,9 @@ export async function localBackend(opts: BackendOptions, read: (f: string) => st
   return {
     async resolve(target) {
       if (!looksLikeFile(target)) return target;
-      const text = checkFile(target, read);
-      const id = loadWorkflowYaml(text, nodeRegistry).workflow!.id;
+      // The app's registry: it has the node types of NODE_DIRS too.
+      const text = checkFile(target, read, app.context.registry);
+      const id = loadWorkflowYaml(text, app.context.registry).workflow!.id;
       const saved = (await db.workflow.findUnique({ where: { id }, select: { id: true } })) ? await workflows.update(id, text) : await workflows.import(text);
       if (!saved.ok) throw new UsageError(`could not save ${target}: ${saveProblems(saved.diagnostics)}`);
       await versions.publish(id, `switchyard run ${path.basename(target)}`);

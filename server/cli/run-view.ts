@@ -67,7 +67,7 @@ export class RunView {
     const before = r.status;
     switch (e.type) {
       case 'step.started': Object.assign(r, { status: 'running', attempt: p.attempt ?? 1, startedAt: at, endedAt: undefined, note: undefined }); break;
-      case 'step.completed': Object.assign(r, { status: 'completed', endedAt: at, note: undefined }); break;
+      case 'step.completed': Object.assign(r, { status: 'completed', endedAt: at, note: (p as { summary?: string }).summary }); break;
       case 'step.reused': Object.assign(r, { status: 'completed', note: 'reused' }); break;
       case 'step.failed': Object.assign(r, { status: p.retryAt ? 'retrying' : 'failed', endedAt: at, note: p.error?.message }); break;
       case 'step.skipped': Object.assign(r, { status: 'skipped', note: p.reason }); break;

@@ -80,6 +80,14 @@ describe('switchyard run, runs, cancel', () => {
     expect(table).toMatch(/^3 +\S+ +hello +completed/m);
   });
 
+  it('runs a file whose steps use a node type from NODE_DIRS', () => {
+    writeFileSync(path.join(dir, 'bump.yaml'), 'apiVersion: switchyard/v1\nid: bump\nname: Bump\nsteps:\n  - { id: next, type: semver-bump, with: { current: 1.4.2, bump: major } }\n');
+    const r = spawnSync(process.execPath, [bin, 'run', 'bump.yaml'], { cwd: dir, encoding: 'utf8', timeout: 60_000, env: { ...env, NODE_DIRS: path.join(repoRoot, 'examples/nodes') } });
+    expect(r.stderr).toMatch(/bump #1 completed/);
+    expect(r.stdout).toMatch(/^✓ next {2}completed .*1\.4\.2 → 2\.0\.0/m);
+    expect(r.status).toBe(0);
+  });
+
   it('exits 1 when the run does not complete', () => {
     const r = cli(['run', 'impatient.yaml']);
     expect(r.status).toBe(1);
