@@ -174,18 +174,24 @@ export function createRunService(opts: RunServiceOptions) {
 
   // Versions are immutable, so a version's plan is parsed once: a burst of runs of one workflow
   // must not re-parse its YAML per run. Plans are read-only to the scheduler.
-  const plans = new Map<string, RunPlan>();
-  async function planFor(versionId: string): Promise<RunPlan> {
+  // The promise is cached, not the plan: a burst of starts that all miss the cache at once
+  // would otherwise each parse the YAML before the first one got to store its plan.
+  const plans = new Map<string, Promise<RunPlan>>();
+  function planFor(versionId: string): Promise<RunPlan> {
     const cached = plans.get(versionId);
     if (cached) return cached;
+    const plan = loadPlan(versionId);
+    if (plans.size >= 256) plans.delete(plans.keys().next().value!);
+    plans.set(versionId, plan);
+    plan.catch(() => { if (plans.get(versionId) === plan) plans.delete(versionId); });
+    return plan;
+  }
+  async function loadPlan(versionId: string): Promise<RunPlan> {
     const version = await opts.db.workflowVersion.findUnique({ where: { id: versionId }, select: { yaml: true } });
     if (!version) throw new NotFoundError('Version', versionId);
     const loaded = loadWorkflowYaml(version.yaml, opts.registry);
     if (!loaded.ok || !loaded.workflow) throw new ValidationError('The workflow version no longer validates with the installed node types.', { diagnostics: loaded.diagnostics });
-    const plan = buildPlan(loaded.workflow, opts.registry);
-    if (plans.size >= 256) plans.delete(plans.keys().next().value!);
-    plans.set(versionId, plan);
-    return plan;
+    return buildPlan(loaded.workflow, opts.registry);
   }
 
   function execute(runId: string, plan: RunPlan, events: RunEvent[], recovering: boolean, number: number): void {
