@@ -57,11 +57,21 @@ export function createStepLogs(opts: StepLogsOptions) {
     /** A writer for one attempt of one step instance; files are created on its first output. */
     open(runId: string, step: string, iteration: string, attempt: number): StepLogWriter {
       const dir = stepLogDir(opts.dataDir, runId, step, iteration);
-      const writer = openAttemptLog({ dir, runId, step, iteration, attempt, maxBytes: opts.maxBytes, publish, log: opts.log ?? silentLogger });
-      open.add(writer);
+      // The writer is made on the first write: most steps print nothing, and a writer is a
+      // dozen closures — a measurable share of a trivial step's cost.
+      let writer: StepLogWriter | undefined;
+      let closed = false;
       return {
-        write: writer.write,
-        close: () => writer.close().finally(() => open.delete(writer)),
+        write(stream, chunk) {
+          if (closed) return;
+          if (!writer) open.add(writer = openAttemptLog({ dir, runId, step, iteration, attempt, maxBytes: opts.maxBytes, publish, log: opts.log ?? silentLogger }));
+          writer.write(stream, chunk);
+        },
+        close() {
+          closed = true;
+          const w = writer;
+          return w ? w.close().finally(() => open.delete(w)) : Promise.resolve();
+        },
       };
     },
 
