@@ -2,5 +2,10 @@
 // SERVER ONLY: every node run.ts, with its side effects. Never import this from app/.
 
 import type { NodeRunner } from '../engine/nodes/define-node.ts';
+import emitRunner from './emit/run.ts';
+import scriptRunner from './script/run.ts';
 
-export const nodeRunners: NodeRunner[] = [];
+export const nodeRunners: NodeRunner[] = [
+  emitRunner,
+  scriptRunner,
+];

@@ -10,6 +10,7 @@ import { nodeRunners } from '../nodes/runners.generated.ts';
 import { createJournalStore } from './engine/journal-store.ts';
 import { loadExternalNodes } from './nodes/external-nodes.ts';
 import { createRunService } from './engine/run-service.ts';
+import { createEnvSecretStore } from './engine/node-context/index.ts';
 import type { Config } from './config.ts';
 import { openMigratedDatabase, type Db } from './db/index.ts';
 import { createHealthCheck, createHealthHandler } from './http/health.ts';
@@ -35,6 +36,8 @@ export interface SwitchyardOptions {
   runners?: NodeRunner[];
   /** Run leases (ms); short in tests that exercise recovery. */
   leaseMs?: number;
+  /** Between SIGTERM and SIGKILL of a cancelled step's processes (default 2 s); short in tests. */
+  killGraceMs?: number;
 }
 
 export interface Switchyard {
@@ -92,6 +95,7 @@ export async function createSwitchyard(config: Config, opts: SwitchyardOptions =
   const runs = createRunService({
     db, dataDir: config.dataDir, journal, registry, runners: nodes.runners, log: log.child('engine'), leaseMs: opts.leaseMs ?? config.engine.leaseMs,
     provider: config.database.provider, maxActiveRuns: config.engine.maxActiveRuns, stepLogMaxBytes: config.engine.stepLogMaxBytes, maxParallelPerRun: config.engine.maxParallelStepsPerRun,
+    secrets: createEnvSecretStore(config.secretEnv), killGraceMs: opts.killGraceMs,
   });
   const context: Context = { db, config, log, health, registry, nodeData: registry.list().map(toNodeData), workflows, versions, runs, journal };
   const realtime = createRealtime(log.child('socket'));

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { SECRET_ENV_PREFIX } from './engine/node-context/secrets.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -48,6 +49,8 @@ export interface Config {
   engine: { maxActiveRuns: number; maxParallelStepsPerRun: number; stepLogMaxBytes: number; leaseMs: number };
   /** Folders of node types outside nodes/ (NODE_DIRS), absolute. */
   nodeDirs: string[];
+  /** The SWITCHYARD_SECRET_* variables, for the environment secret store (server/engine/node-context/secrets.ts). */
+  secretEnv: Record<string, string>;
 }
 
 export class ConfigError extends Error {
@@ -89,6 +92,11 @@ export function loadOrCreateSecretKey(dataDir: string, given?: string): Buffer {
   return key;
 }
 
+// Secrets are named by the workflows that use them, so they cannot be declared in envSchema.
+function secretVariables(env: EnvSource): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[0].startsWith(SECRET_ENV_PREFIX) && e[1] !== undefined));
+}
+
 export function loadConfig(env: EnvSource = process.env, opts: { dev?: boolean } = {}): Config {
   const parsed = parseEnv(env);
   const dataDir = path.resolve(parsed.DATA_DIR);
@@ -102,6 +110,7 @@ export function loadConfig(env: EnvSource = process.env, opts: { dev?: boolean }
     logLevel: parsed.LOG_LEVEL,
     engine: { maxActiveRuns: parsed.MAX_ACTIVE_RUNS, maxParallelStepsPerRun: parsed.MAX_PARALLEL_STEPS_PER_RUN, stepLogMaxBytes: parsed.STEP_LOG_MAX_BYTES, leaseMs: parsed.RUN_LEASE_MS },
     nodeDirs: (parsed.NODE_DIRS ?? '').split(path.delimiter).filter(Boolean).map((d) => path.resolve(d)),
+    secretEnv: secretVariables(env),
     dev: opts.dev ?? parsed.NODE_ENV === 'development',
   };
 }

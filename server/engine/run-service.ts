@@ -28,6 +28,7 @@ import { createStepLogs } from './step-logs.ts';
 import { breakerPolicy, createCircuitBreakers, type BreakerPolicy } from './circuit-breaker.ts';
 import { createAdmission, groupPolicy, SLOT_STATUSES } from './admission.ts';
 import { createRunCommands, type RunCommand } from './run-commands.ts';
+import { createNodeContexts, type SecretStore } from './node-context/index.ts';
 import type { AppendedEvent, JournalStore } from './journal-types.ts';
 
 export interface RunServiceOptions {
@@ -50,6 +51,10 @@ export interface RunServiceOptions {
   stepLogMaxBytes?: number;
   /** How often the lease holder looks for control requests left by other processes. */
   commandPollMs?: number;
+  /** Where ctx.secret looks; default: none. */
+  secrets?: SecretStore;
+  /** Between SIGTERM and SIGKILL of an aborted step's processes (default 2 s). */
+  killGraceMs?: number;
 }
 
 /** Published for every journaled event, after it is durable. */
@@ -90,10 +95,13 @@ export function createRunService(opts: RunServiceOptions) {
   const leaseMs = opts.leaseMs ?? 30_000;
   const maxActiveRuns = opts.maxActiveRuns ?? 50;
   const runners = new Map([...opts.runners].map((r) => [r.definition.type, r]));
+  // In-process bus: 'event' (each journaled event, once durable), 'log' (step output chunks),
+  // 'emitted' (ctx.emit, for event triggers: node-context/index.ts EmittedEvent).
   const bus = new EventEmitter();
   bus.setMaxListeners(0);
   const breakers = createCircuitBreakers(opts.db);
   const stepLogs = createStepLogs({ dataDir: opts.dataDir, maxBytes: opts.stepLogMaxBytes ?? 10 * 1024 * 1024, bus, log: opts.log.child('step-logs') });
+  const contexts = createNodeContexts({ dataDir: opts.dataDir, secrets: opts.secrets ?? { get: () => undefined }, bus, killGraceMs: opts.killGraceMs });
   const active = new Map<string, RunExecutor>();
   const log = opts.log;
   let heartbeat: NodeJS.Timeout | undefined;
@@ -123,17 +131,8 @@ export function createRunService(opts: RunServiceOptions) {
     const out = stepLogs.open(runId, inv.node.id, inv.iteration, inv.attempt);
     let outcome: 'success' | 'failure' | 'ignored' = 'ignored';
     try {
-      const result = await runner.run({
-        signal: inv.signal, runId, stepId: inv.node.id, attempt: inv.attempt, idempotencyKey: inv.idempotencyKey, workspace: await workspaceOf(runId),
-        log: (line) => out.write('log', line.endsWith('\n') ? line : `${line}\n`),
-        stdout: (chunk) => out.write('stdout', chunk),
-        stderr: (chunk) => out.write('stderr', chunk),
-        // Placeholders until server/engine/node-context.ts provides them (issue 5).
-        secret: (name) => Promise.reject({ code: 'SECRET_NOT_FOUND', message: `Secret "${name}" is not set.`, retryable: false }),
-        exec: () => Promise.reject({ code: 'NOT_AVAILABLE', message: 'ctx.exec is not available yet.', retryable: false }),
-        artifacts: { put: () => Promise.reject({ code: 'NOT_AVAILABLE', message: 'ctx.artifacts is not available yet.', retryable: false }) },
-        emit: () => Promise.reject({ code: 'NOT_AVAILABLE', message: 'ctx.emit is not available yet.', retryable: false }),
-      }, inv.config as never, {});
+      const ctx = contexts.build({ runId, stepId: inv.node.id, attempt: inv.attempt, idempotencyKey: inv.idempotencyKey, signal: inv.signal, workspace: await workspaceOf(runId) }, out);
+      const result = await runner.run(ctx, inv.config as never, {});
       outcome = 'success';
       return result;
     } catch (err) {
@@ -565,6 +564,9 @@ export function createRunService(opts: RunServiceOptions) {
         await opts.journal.release(owner, runId).catch(() => undefined);
       }
       active.clear();
+      // Aborting sent SIGTERM to every step's process group; wait (at most the kill grace
+      // period) for them to die so that none outlives the server.
+      await contexts.drain();
       // What aborted steps printed last reaches their log files before the process exits.
       await stepLogs.closeAll();
     },
