@@ -45,6 +45,18 @@ export const flakyNode = defineNode({
   summary: 'call ${{ config.target }}',
 });
 
+/** Uses one part of its ctx per config field: a secret, an artifact, a program. */
+export const probeNode = defineNode({
+  ...base, type: 'probe', title: 'Probe', description: 'Reads a secret, stores an artifact or runs a program through ctx.',
+  config: z.strictObject({
+    secret: z.string().optional(),
+    artifact: z.string().optional(),
+    text: z.string().default(''),
+    command: z.string().optional(),
+    args: z.array(z.string()).default([]),
+  }),
+});
+
 export function testRegistry(): NodeRegistry {
-  return createNodeRegistry([...nodeDefinitions, echoNode, failNode, waitNode, chattyNode, flakyNode]);
+  return createNodeRegistry([...nodeDefinitions, echoNode, failNode, waitNode, chattyNode, flakyNode, probeNode]);
 }

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { defineRunner, type NodeContext, type NodeRunner } from '../../engine/nodes/define-node.ts';
-import { chattyNode, echoNode, failNode, flakyNode, waitNode } from './test-nodes.ts';
+import { chattyNode, echoNode, failNode, flakyNode, probeNode, waitNode } from './test-nodes.ts';
 
 export interface Ledger { entries: { runId: string; step: string; attempt: number; workspace?: string }[] }
 
@@ -38,6 +38,15 @@ export function testRunners(ledger: Ledger = { entries: [] }, gates = new Map<st
       return { ok: true };
     }),
     defineRunner(waitNode, async (ctx) => { record(ctx); return held(ctx); }),
+    defineRunner(probeNode, async (ctx, config) => {
+      record(ctx);
+      const out: Record<string, unknown> = {};
+      // The secret's length only: outputs are journaled and shown, a secret must not be.
+      if (config.secret) out.secretLength = (await ctx.secret(config.secret)).length;
+      if (config.artifact) out.artifact = await ctx.artifacts.put(config.artifact, config.text);
+      if (config.command) out.exec = await ctx.exec(config.command, config.args);
+      return out;
+    }),
   ];
 
   /** Resolves when the test calls gates.get(`<runId>:<stepId>`); rejects when the step is aborted. */
