@@ -37,6 +37,8 @@ export function createExec(deps: ExecDeps): NodeContext['exec'] {
     const cwd = options.cwd ?? deps.workspace;
     const dir = await stat(cwd).catch(() => undefined);
     if (!dir?.isDirectory()) throw stepError('CWD_NOT_FOUND', `Cannot run ${command}: its working directory ${cwd} does not exist.`, false, { cwd });
+    // Aborted while we looked: a process spawned now would never hear of it.
+    if (deps.signal.aborted) throw deps.signal.reason;
     const done = run(deps, command, args, cwd, options);
     deps.track(done);
     return done;
