@@ -60,5 +60,6 @@ export function workspacePath(workspace: string, cwd: string | undefined): strin
   if (path.isAbsolute(cwd)) return undefined;
   const full = path.resolve(workspace, cwd);
   const rel = path.relative(workspace, full);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel)) ? full : undefined;
+  const leaves = rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel);
+  return leaves ? undefined : full;
 }
