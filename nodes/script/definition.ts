@@ -27,6 +27,12 @@ export default defineNode({
 cancel or timeout). Use the step's \`timeout\` to bound it. Only users allowed to edit a
 workflow may add script steps.
 
+Exit code 0 succeeds; any other fails the step (retryable, so \`retry\` applies). The output
+has \`exitCode\`, \`stdout\` and \`stderr\` (their last 16 KiB), plus what the script sets: a
+stdout line \`::set-output {"key": "value"}\` (a JSON object), or a JSON object written to the
+file named by \`$SWITCHYARD_OUTPUTS\`. The script gets only \`PATH\`, \`HOME\`, \`LANG\` and
+\`env\` of the server's environment; \`cwd\` stays inside the run's workspace.
+
 \`\`\`yaml
 - id: staging
   type: script
