@@ -2,5 +2,8 @@
 // SERVER ONLY: every node run.ts, with its side effects. Never import this from app/.
 
 import type { NodeRunner } from '../engine/nodes/define-node.ts';
+import gitRunner from './git/run.ts';
 
-export const nodeRunners: NodeRunner[] = [];
+export const nodeRunners: NodeRunner[] = [
+  gitRunner,
+];
