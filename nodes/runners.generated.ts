@@ -2,5 +2,12 @@
 // SERVER ONLY: every node run.ts, with its side effects. Never import this from app/.
 
 import type { NodeRunner } from '../engine/nodes/define-node.ts';
+import httpRunner from './http/run.ts';
+import notifyRunner from './notify/run.ts';
+import transformRunner from './transform/run.ts';
 
-export const nodeRunners: NodeRunner[] = [];
+export const nodeRunners: NodeRunner[] = [
+  httpRunner,
+  notifyRunner,
+  transformRunner,
+];
