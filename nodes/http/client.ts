@@ -17,7 +17,9 @@ import type { RunnerSettings } from '../../engine/nodes/define-node.ts';
 import { privateAddressReason } from './addresses.ts';
 
 export const MAX_REDIRECTS = 5;
-export const MAX_BODY_BYTES = 1024 * 1024;
+// A step's whole output is capped at 1 MiB of JSON (engine/run/outcome.ts); escaping can more
+// than double a body, so bodies stop well below that. Large downloads belong in a script step.
+export const MAX_BODY_BYTES = 256 * 1024;
 
 export interface StepFailure { code: string; message: string; retryable: boolean; details?: Record<string, unknown> }
 

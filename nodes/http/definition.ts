@@ -40,7 +40,7 @@ export default defineNode({
 omitted); 5xx and 429 answers, timeouts and network errors are retryable, so a retry policy on
 the step retries them. Redirects are followed (up to 5, checked like the first hop). The
 output has \`status\`, \`headers\` (lower-cased), \`body\` (parsed when the answer is JSON;
-cut at 1 MiB with \`truncated: true\`), \`url\` (after redirects) and \`duration_ms\`.
+cut at 256 KiB with \`truncated: true\`), \`url\` (after redirects) and \`duration_ms\`.
 Loopback, private and link-local addresses (cloud metadata included) are refused on a
 production server unless \`allow_private: true\`; the server's \`HTTP_ALLOW_PRIVATE\`
 setting decides the default, and \`never\` refuses them for every step.

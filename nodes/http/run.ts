@@ -1,6 +1,6 @@
 import { defineRunnerWithSettings } from '../../engine/nodes/define-node.ts';
 import { parseDuration } from '../../engine/format/duration.ts';
-import { checkStatus, failure, privateAccess, sendHttp, shownUrl, withoutCredentials } from './client.ts';
+import { checkStatus, failure, MAX_BODY_BYTES, privateAccess, sendHttp, shownUrl, withoutCredentials } from './client.ts';
 import definition from './definition.ts';
 
 function targetUrl(raw: string, query: Record<string, string | number | boolean> | undefined): URL {
@@ -40,7 +40,7 @@ export default defineRunnerWithSettings(definition, (settings) => async (ctx, co
   });
   const what = `${config.method} ${shownUrl(url)}`;
   const summary = `${what} → ${answer.status} (${answer.durationMs} ms)`;
-  ctx.log(summary + (answer.truncated ? ', body cut at 1 MiB' : ''));
+  ctx.log(summary + (answer.truncated ? `, body cut at ${MAX_BODY_BYTES / 1024} KiB` : ''));
   checkStatus(what, answer, config.expect_status);
 
   let parsed: unknown = answer.body.toString('utf8');
