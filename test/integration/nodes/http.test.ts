@@ -56,6 +56,8 @@ describe('http node', () => {
     const log = await nodes.log(run.id, 'call');
     expect(log).toContain('→ 503');
     expect(log).toContain('→ 200');
+    // The failure counted against the host's circuit breaker.
+    expect(await nodes.fx.api.breakers.list.query()).toContainEqual(expect.objectContaining({ target: `http:127.0.0.1:${target.port}`, state: 'closed' }));
   });
 
   it('gives up after its own timeout with a retryable error', async () => {
@@ -78,6 +80,16 @@ describe('http node', () => {
     expect(nodes.step(run, 'call').output).toMatchObject({ status: 200, url: `${target.url}/echo`, body: { method: 'GET', body: '' } });
     const endless = await nodes.run(http({ url: `${target.url}/loop` }));
     expect(nodes.step(endless, 'call').error).toMatchObject({ code: 'HTTP_REDIRECT', message: expect.stringContaining('redirected more than 5 times'), retryable: false });
+  });
+
+  it('keeps credentials on a same-origin redirect and drops them when it leaves the origin', async () => {
+    const via = (to: string) => http({ url: `${target.url}/redirect?to=${encodeURIComponent(to)}`, headers: { Authorization: 'Bearer t0k', 'X-Kept': 'yes' } });
+    const same = await nodes.run(via('/echo'));
+    expect((nodes.step(same, 'call').output as { body: { headers: object } }).body.headers).toMatchObject({ authorization: 'Bearer t0k', 'x-kept': 'yes' });
+    const other = await nodes.run(via(`http://localhost:${target.port}/echo`));
+    const headers = (nodes.step(other, 'call').output as { body: { headers: object } }).body.headers;
+    expect(headers).toMatchObject({ 'x-kept': 'yes' });
+    expect(headers).not.toHaveProperty('authorization');
   });
 
   it('keeps the first 256 KiB of a large body and says it was cut', async () => {
