@@ -46,6 +46,8 @@ export interface HttpCall {
   signal: AbortSignal;
   timeoutMs?: number;
   maxBytes?: number;
+  /** false: a redirect is the answer (default true). */
+  followRedirects?: boolean;
   /** How messages name the call; default "<METHOD> <url>". A webhook URL is itself a secret. */
   label?: string;
 }
@@ -163,7 +165,7 @@ export async function sendHttp(call: HttpCall): Promise<HttpAnswer> {
       const res = await request(call, hop.url, hop.method, hop.headers, hop.body, signal);
       let next;
       try {
-        next = redirect(hop, res.statusCode ?? 0, res.headers.location);
+        next = call.followRedirects === false ? undefined : redirect(hop, res.statusCode ?? 0, res.headers.location);
       } catch {
         throw failure('HTTP_REDIRECT', `${what} redirected to an invalid URL: ${res.headers.location}`, false);
       }

@@ -38,7 +38,8 @@ export default defineNode({
   breaker: { key: (config) => hostOf(config.url) },
   docs: `Sends one request. The step fails on a status outside \`expect_status\` (any 2xx when
 omitted); 5xx and 429 answers, timeouts and network errors are retryable, so a retry policy on
-the step retries them. Redirects are followed (up to 5, checked like the first hop). The
+the step retries them. Redirects are followed (up to 5, checked like the first hop) unless
+\`expect_status\` lists a 3xx. The
 output has \`status\`, \`headers\` (lower-cased), \`body\` (parsed when the answer is JSON;
 cut at 256 KiB with \`truncated: true\`), \`url\` (after redirects) and \`duration_ms\`.
 Loopback, private and link-local addresses (cloud metadata included) are refused on a

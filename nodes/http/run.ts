@@ -37,6 +37,8 @@ export default defineRunnerWithSettings(definition, (settings) => async (ctx, co
     method: config.method, url, headers, body, signal: ctx.signal,
     access: privateAccess(settings, config.allow_private),
     timeoutMs: config.timeout ? parseDuration(config.timeout) : undefined,
+    // Expecting a 3xx means the redirect itself is the answer wanted (e.g. a Location header).
+    followRedirects: !config.expect_status?.some((status) => status >= 300 && status < 400),
   });
   const what = `${config.method} ${shownUrl(url)}`;
   const summary = `${what} → ${answer.status} (${answer.durationMs} ms)`;

@@ -75,9 +75,11 @@ describe('http node', () => {
     await waitFor(() => served('/hang/cancel')[0]?.closedEarly, { what: 'the target to see the request dropped' });
   });
 
-  it('follows redirects (a 302 after a POST becomes a GET) and stops after five', async () => {
+  it('follows redirects (a 302 after a POST becomes a GET), stops after five, and returns the redirect when a 3xx is expected', async () => {
     const run = await nodes.run(http({ method: 'POST', url: `${target.url}/redirect?to=/echo`, body: { a: 1 } }));
     expect(nodes.step(run, 'call').output).toMatchObject({ status: 200, url: `${target.url}/echo`, body: { method: 'GET', body: '' } });
+    const kept = await nodes.run(http({ url: `${target.url}/redirect?to=/json`, expect_status: [302] }));
+    expect(nodes.step(kept, 'call').output).toMatchObject({ status: 302, headers: { location: '/json' } });
     const endless = await nodes.run(http({ url: `${target.url}/loop` }));
     expect(nodes.step(endless, 'call').error).toMatchObject({ code: 'HTTP_REDIRECT', message: expect.stringContaining('redirected more than 5 times'), retryable: false });
   });
