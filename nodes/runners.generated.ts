@@ -3,7 +3,13 @@
 
 import type { NodeRunner } from '../engine/nodes/define-node.ts';
 import gitRunner from './git/run.ts';
+import httpRunner from './http/run.ts';
+import notifyRunner from './notify/run.ts';
+import transformRunner from './transform/run.ts';
 
 export const nodeRunners: NodeRunner[] = [
   gitRunner,
+  httpRunner,
+  notifyRunner,
+  transformRunner,
 ];
