@@ -16,6 +16,7 @@ import { renderTemplate } from '../../engine/expressions/index.ts';
 import { ValidationError } from '../../engine/errors.ts';
 import type { RunPlan } from '../../engine/run/plan.ts';
 import type { Db } from '../db/client.ts';
+import { NOW } from './postgres-journal-sql.ts';
 
 /** Statuses of runs that hold a slot of their group (admitted and not finished). */
 export const SLOT_STATUSES = ['queued', 'running', 'paused', 'cancelling', 'compensating'] as const;
@@ -55,8 +56,17 @@ export function createAdmission(db: Db, provider: 'sqlite' | 'postgresql') {
     return rows[0]?.id;
   }
 
+  // The database's clock, as the journal store judges leases (journal-store.ts, "Clock").
+  const now = provider === 'postgresql' ? NOW : `strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now')`;
+  const releaseSql = `UPDATE "Run" SET "leaseOwner" = NULL, "leaseUntil" = NULL
+    WHERE "status" = 'pending' AND "leaseOwner" IS NOT NULL AND "leaseUntil" < ${now}`;
+
   return {
     admitOne,
+    /** Lets go of pending runs whose creator died before letting go of them (lease expired). */
+    async releaseAbandoned(): Promise<void> {
+      await db.$executeRawUnsafe(releaseSql);
+    },
     /** Keys with pending runs, each with the versions of its oldest pending run (for its limit). */
     async pendingGroups(): Promise<{ key: string; versionId: string }[]> {
       const rows = await db.run.findMany({

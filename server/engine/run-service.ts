@@ -315,10 +315,13 @@ export function createRunService(opts: RunServiceOptions) {
     const group = groupPolicy(spec.plan, spec.inputs);
     const { lastRunNumber: number } = await opts.db.workflow.update({ where: { id: spec.workflowId }, data: { lastRunNumber: { increment: 1 } }, select: { lastRunNumber: true } });
     let run: { id: string; number: number; createdAt: Date };
+    const status = group ? 'pending' : 'queued';
     try {
       run = await opts.db.run.create({
         data: {
-          workflowId: spec.workflowId, versionId: spec.version.id, number, status: group ? 'pending' : 'queued', concurrencyKey: group?.key, inputs: spec.inputs as never, // plain JSON, checked by the inputs schema
+          workflowId: spec.workflowId, versionId: spec.version.id, number, status, concurrencyKey: group?.key, inputs: spec.inputs as never, // plain JSON, checked by the inputs schema
+          // A provisional lease by this process's clock, so nobody takes the run while it is
+          // being created; re-timed by the store's clock just below.
           trigger: spec.trigger ?? 'manual', startedById: spec.startedById, leaseOwner: owner, leaseUntil: new Date(Date.now() + leaseMs),
           idempotencyKey: spec.idempotencyKey, origin: spec.lineage?.origin ?? 'new', sourceRunId: spec.lineage?.sourceRunId, sourceStep: spec.lineage?.sourceStep,
           parentRunId: spec.parent?.runId, parentStepKey: spec.parent?.stepKey,
@@ -334,6 +337,15 @@ export function createRunService(opts: RunServiceOptions) {
       const child = spec.parent && await opts.db.run.findUnique({ where: { parentRunId_parentStepKey: { parentRunId: spec.parent.runId, parentStepKey: spec.parent.stepKey } }, select: { id: true, number: true } });
       if (child) return { runId: child.id, number: child.number, version: spec.version.number, existing: true };
       throw err;
+    }
+    // The lease is timed by the database's clock: by this process's clock alone, a process
+    // running behind the database would hold a lease that is expired already (its first
+    // append refused), one running ahead a lease nobody could take over for as long.
+    if (!(await opts.journal.claim(owner, { statuses: [status], runIds: [run.id], limit: 1, leaseMs, own: true })).length) {
+      // Only if this clock is so far behind that the provisional lease looked expired and
+      // another process claimed the run meanwhile: it journals run.created from the row.
+      log.warn('a run was taken over while it was being created; is this machine\'s clock behind the database\'s?', { runId: run.id });
+      return { runId: run.id, number: run.number, version: spec.version.number };
     }
     const created: RunEvent = { type: 'run.created', versionId: spec.version.id, inputs: spec.inputs, vars: {} };
     const first = [created, ...(spec.reused ?? [])];
@@ -360,7 +372,7 @@ export function createRunService(opts: RunServiceOptions) {
   /** Admits what the groups have room for; true when anything was admitted. */
   async function admitPending(): Promise<boolean> {
     // A pending run whose creator died before letting go of it is let go of here.
-    await opts.db.run.updateMany({ where: { status: 'pending', leaseOwner: { not: null }, leaseUntil: { lt: new Date() } }, data: { leaseOwner: null, leaseUntil: null } });
+    await admission.releaseAbandoned();
     let admitted = false;
     for (const { key, versionId } of await admission.pendingGroups()) {
       const limit = (await planFor(versionId).catch(() => undefined))?.workflow.concurrency?.limit ?? 1;
@@ -371,8 +383,8 @@ export function createRunService(opts: RunServiceOptions) {
 
   /** Cancels a run that never started (pending in its group): nobody executes it, so we journal it. */
   async function cancelUnstarted(runId: string, by?: string, reason?: string): Promise<boolean> {
-    const { count } = await opts.db.run.updateMany({ where: { id: runId, status: 'pending', leaseOwner: null }, data: { leaseOwner: owner, leaseUntil: new Date(Date.now() + leaseMs) } });
-    if (!count) return false;
+    // Taken like any claim, its lease checked and timed by the database's clock.
+    if (!(await opts.journal.claim(owner, { statuses: ['pending'], runIds: [runId], limit: 1, leaseMs })).length) return false;
     try {
       await append(runId, [{ type: 'run.cancel_requested', by, reason }, { type: 'run.cancelled', reason }]);
     } finally {
@@ -543,12 +555,9 @@ export function createRunService(opts: RunServiceOptions) {
     async adopt(runId: string): Promise<boolean> {
       if (active.has(runId)) return true;
       if (closed || active.size >= maxActiveRuns) return false;
-      const now = new Date();
-      const { count } = await opts.db.run.updateMany({
-        where: { id: runId, status: { in: [...ACTIVE_STATUSES] }, OR: [{ leaseOwner: null }, { leaseUntil: { lte: now } }] },
-        data: { leaseOwner: owner, leaseUntil: new Date(now.getTime() + leaseMs) },
-      });
-      if (!count) return false;
+      // The store decides whether the lease is free or expired, by the database's clock: by
+      // this process's clock, one running ahead would take a run another process holds.
+      if (!(await opts.journal.claim(owner, { statuses: ACTIVE_STATUSES, runIds: [runId], limit: 1, leaseMs })).length) return false;
       await continueClaimed(runId);
       return active.has(runId);
     },

@@ -1,0 +1,80 @@
+// Leases across processes on both databases: lease decisions are the database's, whatever a
+// process's own clock says; control requests survive the loss of a run's lease; a run queued
+// for a process with room is cancelled at once.
+//
+// Clock skew is simulated by moving this process's Date (vitest fake timers, Date only): on
+// PostgreSQL the database's clock stays where it is; on SQLite claims are judged by SQLite's
+// own clock (the machine's), which Date does not move either.
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { databaseKinds, freshDatabase, type TestDatabase } from '../../../helpers/databases.ts';
+import { startTestServer, type TestServer } from '../../../helpers/server.ts';
+import { testRegistry } from '../../../helpers/test-nodes.ts';
+import { testRunners, type Ledger } from '../../../helpers/test-runners.ts';
+import { waitFor } from '../../../helpers/wait.ts';
+
+const HOLD = `apiVersion: switchyard/v1
+id: hold
+name: hold
+steps:
+  - { id: hold, type: wait }
+  - { id: done, type: echo, needs: [hold] }
+`;
+
+const HOUR = 60 * 60 * 1000;
+
+/** Moves this process's clock by `ms` (Date only; timers stay real and time keeps moving). */
+function skewClock(ms: number): void {
+  vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
+  vi.setSystemTime(Date.now() + ms);
+}
+
+describe.each(databaseKinds)('leases and takeovers on %s', (kind) => {
+  let database: TestDatabase;
+  let a: TestServer;
+  const ledger: Ledger = { entries: [] };
+  const gates = new Map<string, () => void>();
+  const others: TestServer[] = [];
+  const holding = (runId: string) => gates.has(`${runId}:hold`);
+  const release = (runId: string) => { const fn = gates.get(`${runId}:hold`)!; gates.delete(`${runId}:hold`); fn(); };
+  const row = (runId: string) => a.app.context.db.run.findUniqueOrThrow({ where: { id: runId } });
+  const until = (runId: string, wanted: string) => waitFor(async () => (await row(runId)).status === wanted, { what: `run ${runId} to be ${wanted}`, timeoutMs: 15_000 });
+  const journalTypes = async (runId: string) => (await a.app.context.journal.read(runId)).map((e) => e.type);
+
+  beforeAll(async () => {
+    database = await freshDatabase(kind);
+    // One run at a time, and a lease long enough that its heartbeat never runs during a test:
+    // what happens to a run is what the test makes happen.
+    a = await startTestServer(kind, { database, registry: testRegistry(), runners: testRunners(ledger, gates), leaseMs: 60_000, env: { MAX_ACTIVE_RUNS: '1' } });
+    await a.app.context.workflows.import(HOLD);
+    await a.app.context.versions.publish('hold');
+  });
+  afterEach(async () => {
+    vi.useRealTimers();
+    for (const s of others.splice(0)) await s.stop();
+  });
+  afterAll(async () => { await a?.stop(); await database?.drop(); });
+
+  it('starts and runs runs from a process whose clock is behind the database\'s', async () => {
+    skewClock(-HOUR);
+    const { runId } = await a.app.context.runs.start({ workflowId: 'hold' });
+    await waitFor(() => holding(runId), { what: 'the run to hold' });
+    release(runId);
+    await until(runId, 'completed');
+    vi.useRealTimers();
+    expect(await journalTypes(runId)).toContain('run.completed');
+  });
+
+  it('does not let a process whose clock is ahead take over a run another process holds', async () => {
+    const { runId } = await a.app.context.runs.start({ workflowId: 'hold' });
+    await waitFor(() => holding(runId), { what: 'the run to hold' });
+    const b = await startTestServer(kind, { database, registry: testRegistry(), runners: testRunners(), leaseMs: 2000 });
+    others.push(b);
+    skewClock(HOUR);
+    expect(await b.app.context.runs.adopt(runId)).toBe(false);
+    vi.useRealTimers();
+    expect((await row(runId)).leaseOwner).toBe(a.app.context.runs.owner);
+    expect(a.app.context.runs.isActive(runId)).toBe(true);
+    release(runId);
+    await until(runId, 'completed');
+  });
+});
