@@ -28,7 +28,7 @@ import { createStepLogs } from './step-logs.ts';
 import { breakerPolicy, createCircuitBreakers, type BreakerPolicy } from './circuit-breaker.ts';
 import { createAdmission, groupPolicy, SLOT_STATUSES } from './admission.ts';
 import { createRunCommands, type RunCommand } from './run-commands.ts';
-import type { AppendedEvent, JournalStore } from './journal-types.ts';
+import { LeaseLostError, type AppendedEvent, type JournalStore } from './journal-types.ts';
 
 export interface RunServiceOptions {
   db: Db;
@@ -251,11 +251,40 @@ export function createRunService(opts: RunServiceOptions) {
         await append(runId, [created]);
         events.push(created);
       }
+      events.push(...await applyWaitingCommands(runId, events));
       log.info('recovering run', { runId, events: events.length });
       execute(runId, await planFor(run.versionId), events, true, run.number);
+      // Gate decisions that were waiting too: through the executor, now rather than at the next poll.
+      commands.poll().catch((err: unknown) => log.error('run command poll failed', { error: err }));
     } catch (err) {
       log.error('could not recover run', { runId, error: err });
     }
+  }
+
+  /**
+   * Control requests left for a run before this process claimed it — for a holder that died or
+   * lost its lease before applying them — journaled before the run goes on, so a cancelled run
+   * does not start its in-flight steps again, nor a paused one new steps. The leading pauses,
+   * resumes and cancels only: from the first gate decision on, they go through the executor,
+   * in order. Returns the events journaled.
+   */
+  async function applyWaitingCommands(runId: string, journal: RunEvent[]): Promise<RunEvent[]> {
+    const waiting = await commands.waiting(runId);
+    const events: RunEvent[] = [];
+    const ids: number[] = [];
+    for (const { id, command } of waiting) {
+      if (command.type === 'decide') break;
+      ids.push(id);
+      if (command.type === 'pause') events.push({ type: 'run.paused', by: command.by });
+      else if (command.type === 'resume') events.push({ type: 'run.resumed', by: command.by });
+      else events.push({ type: 'run.cancel_requested', by: command.by, reason: command.reason });
+    }
+    if (!ids.length) return [];
+    if (FINISHED.has(fold(journal).status)) { await commands.applied(ids); return []; } // moot
+    log.info('applying control requests left for the run', { runId, commands: events.map((e) => e.type) });
+    await append(runId, events);
+    await commands.applied(ids);
+    return events;
   }
 
   async function renew(): Promise<void> {
@@ -396,7 +425,7 @@ export function createRunService(opts: RunServiceOptions) {
   /** Applies a control request here if this process executes the run, else leaves it for the one that does. */
   async function controlRun(runId: string, command: RunCommand): Promise<void> {
     const executor = active.get(runId);
-    if (executor) return applyCommand(executor, command);
+    if (executor && await applyHere(executor, command)) return;
     const run = await opts.db.run.findUnique({ where: { id: runId }, select: { status: true, number: true } });
     if (!run) throw new NotFoundError('Run', runId);
     if (FINISHED.has(run.status)) throw new ConflictError(`Run #${run.number} has already ${run.status === 'cancelled' ? 'been cancelled' : run.status}.`, { runId, status: run.status });
@@ -405,6 +434,20 @@ export function createRunService(opts: RunServiceOptions) {
       if (command.type !== 'cancel') throw new ConflictError(`Run #${run.number} is waiting for its concurrency group and has not started: it can only be cancelled.`, { runId });
     }
     await commands.send(runId, command);
+  }
+
+  /**
+   * Applies a command through this process's executor; false when it could not because the
+   * executor stopped acting on the run (its lease was lost) — the command was not applied here.
+   */
+  async function applyHere(executor: RunExecutor, command: RunCommand): Promise<boolean> {
+    try {
+      await applyCommand(executor, command);
+    } catch (err) {
+      if (err instanceof LeaseLostError || executor.abandoned) return false;
+      throw err;
+    }
+    return !executor.abandoned;
   }
 
   async function applyCommand(executor: RunExecutor, command: RunCommand): Promise<void> {
@@ -421,7 +464,7 @@ export function createRunService(opts: RunServiceOptions) {
   const admission = createAdmission(opts.db, opts.provider ?? 'sqlite');
   const commands = createRunCommands(opts.db, log, {
     held: () => [...active.keys()],
-    apply: async (runId, command) => { const executor = active.get(runId); if (executor) await applyCommand(executor, command); },
+    apply: async (runId, command) => { const executor = active.get(runId); return executor ? applyHere(executor, command) : false; },
   }, opts.commandPollMs);
 
   let kicked = false;

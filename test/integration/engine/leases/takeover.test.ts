@@ -77,4 +77,41 @@ describe.each(databaseKinds)('leases and takeovers on %s', (kind) => {
     release(runId);
     await until(runId, 'completed');
   });
+
+  /**
+   * The run's lease lapses without its holder noticing (a stall; its heartbeat is a minute
+   * away), and another process leaves a control request for it, as controlRun does for a run
+   * held elsewhere. The holder polls it, but its append is refused: the request must stay for
+   * whoever takes the run over (here the same process, once it has dropped the run and has
+   * room again) and be applied there.
+   */
+  async function lapseAndCommand(type: 'pause' | 'cancel'): Promise<string> {
+    const { runId } = await a.app.context.runs.start({ workflowId: 'hold' });
+    await waitFor(() => holding(runId), { what: 'the run to hold' });
+    await a.app.context.db.run.update({ where: { id: runId }, data: { leaseUntil: new Date(Date.now() - 60_000) } });
+    await a.app.context.db.runCommand.create({ data: { runId, type, payload: { by: 'bob' } } });
+    return runId;
+  }
+
+  it('applies a control request left for a process that lost the run in the process that takes it over', async () => {
+    const runId = await lapseAndCommand('pause');
+    await until(runId, 'paused');
+    expect((await journalTypes(runId)).filter((t) => t === 'run.paused')).toHaveLength(1);
+    await waitFor(async () => (await a.app.context.db.runCommand.count({ where: { runId } })) === 0, { what: 'the command to be deleted' });
+    // Taken over: the in-flight step runs again (attempt 2), and the run goes on when resumed.
+    await waitFor(() => ledger.entries.some((e) => e.runId === runId && e.step === 'hold' && e.attempt === 2), { what: 'the step to run again' });
+    await waitFor(() => holding(runId), { what: 'the run to hold again' });
+    await a.app.context.runs.resume(runId, 'bob');
+    release(runId);
+    await until(runId, 'completed');
+  });
+
+  it('applies a cancel waiting when a run is taken over before its in-flight steps start again', async () => {
+    const runId = await lapseAndCommand('cancel');
+    await until(runId, 'cancelled');
+    // hold (in flight) and done (never reached) are cancelled; nothing started again.
+    expect(await journalTypes(runId)).toEqual(['run.created', 'run.started', 'step.started', 'run.cancel_requested', 'step.cancelled', 'step.cancelled', 'run.cancelled']);
+    expect(ledger.entries.filter((e) => e.runId === runId).map((e) => e.attempt)).toEqual([1]);
+    await waitFor(async () => (await a.app.context.db.runCommand.count({ where: { runId } })) === 0, { what: 'the command to be deleted' });
+  });
 });
