@@ -84,6 +84,8 @@ interface CreateRunSpec {
 
 const ACTIVE_STATUSES = [...SLOT_STATUSES];
 const FINISHED = new Set(['completed', 'failed', 'cancelled']);
+/** Statuses of runs that have not started: waiting for their group, or for a process with room. */
+const UNSTARTED = ['pending', 'queued'];
 
 export function createRunService(opts: RunServiceOptions) {
   const owner = `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
@@ -410,16 +412,36 @@ export function createRunService(opts: RunServiceOptions) {
     return admitted;
   }
 
-  /** Cancels a run that never started (pending in its group): nobody executes it, so we journal it. */
+  /**
+   * Cancels a run that never started — pending in its group, or queued for a process with room
+   * (a run that started is never queued again) — if nobody holds it: nobody executes it, so we
+   * journal it, at once rather than when a slot frees. False when another process holds it.
+   */
   async function cancelUnstarted(runId: string, by?: string, reason?: string): Promise<boolean> {
     // Taken like any claim, its lease checked and timed by the database's clock.
-    if (!(await opts.journal.claim(owner, { statuses: ['pending'], runIds: [runId], limit: 1, leaseMs })).length) return false;
+    if (!(await opts.journal.claim(owner, { statuses: UNSTARTED, runIds: [runId], limit: 1, leaseMs })).length) return false;
     try {
       await append(runId, [{ type: 'run.cancel_requested', by, reason }, { type: 'run.cancelled', reason }]);
     } finally {
       await opts.journal.release(owner, runId).catch(() => undefined);
     }
+    await commands.forget(runId).catch(() => undefined);
+    kick(); // its group's slot (a queued run holds one) is free
     return true;
+  }
+
+  /**
+   * Cancels left for runs that nobody executes — stored because the run was held when the
+   * cancel came (by its creator, mid-start) — are applied here, without waiting for a slot.
+   */
+  async function cancelUnstartedLeftovers(): Promise<void> {
+    const rows = await opts.db.runCommand.findMany({
+      where: { type: 'cancel', run: { status: { in: UNSTARTED } } }, orderBy: { id: 'asc' }, take: 50, select: { runId: true, payload: true },
+    });
+    for (const row of rows) {
+      const { by, reason } = row.payload as { by?: string; reason?: string };
+      await cancelUnstarted(row.runId, by, reason);
+    }
   }
 
   /** Applies a control request here if this process executes the run, else leaves it for the one that does. */
@@ -429,10 +451,8 @@ export function createRunService(opts: RunServiceOptions) {
     const run = await opts.db.run.findUnique({ where: { id: runId }, select: { status: true, number: true } });
     if (!run) throw new NotFoundError('Run', runId);
     if (FINISHED.has(run.status)) throw new ConflictError(`Run #${run.number} has already ${run.status === 'cancelled' ? 'been cancelled' : run.status}.`, { runId, status: run.status });
-    if (run.status === 'pending') {
-      if (command.type === 'cancel' && await cancelUnstarted(runId, command.by, command.reason)) return;
-      if (command.type !== 'cancel') throw new ConflictError(`Run #${run.number} is waiting for its concurrency group and has not started: it can only be cancelled.`, { runId });
-    }
+    if (command.type === 'cancel' && (run.status === 'pending' || run.status === 'queued') && await cancelUnstarted(runId, command.by, command.reason)) return;
+    if (run.status === 'pending' && command.type !== 'cancel') throw new ConflictError(`Run #${run.number} is waiting for its concurrency group and has not started: it can only be cancelled.`, { runId });
     await commands.send(runId, command);
   }
 
@@ -480,6 +500,7 @@ export function createRunService(opts: RunServiceOptions) {
 
   async function tick(): Promise<void> {
     if (closed) return;
+    await cancelUnstartedLeftovers();
     await admitPending();
     if (recovering) await recover();
   }

@@ -114,4 +114,37 @@ describe.each(databaseKinds)('leases and takeovers on %s', (kind) => {
     expect(ledger.entries.filter((e) => e.runId === runId).map((e) => e.attempt)).toEqual([1]);
     await waitFor(async () => (await a.app.context.db.runCommand.count({ where: { runId } })) === 0, { what: 'the command to be deleted' });
   });
+
+  /** Fills a's only slot with a held run, then starts one more: it waits queued, nobody holds it. */
+  async function queuedBehindAnother(): Promise<{ first: string; queued: string }> {
+    const { runId: first } = await a.app.context.runs.start({ workflowId: 'hold' });
+    await waitFor(() => holding(first), { what: 'the first run to hold' });
+    const { runId: queued } = await a.app.context.runs.start({ workflowId: 'hold' });
+    const r = await row(queued);
+    expect([r.status, r.leaseOwner]).toEqual(['queued', null]);
+    return { first, queued };
+  }
+
+  async function expectCancelledUnstarted(first: string, queued: string): Promise<void> {
+    expect(await journalTypes(queued)).toEqual(['run.created', 'run.cancel_requested', 'run.cancelled']);
+    expect(await a.app.context.db.runCommand.count({ where: { runId: queued } })).toBe(0);
+    release(first);
+    await until(first, 'completed');
+    expect(ledger.entries.filter((e) => e.runId === queued)).toEqual([]);
+  }
+
+  it('cancels a run queued beyond MAX_ACTIVE_RUNS at once, without waiting for a slot', async () => {
+    const { first, queued } = await queuedBehindAnother();
+    await a.app.context.runs.cancel(queued, 'alice', 'not needed');
+    expect((await row(queued)).status).toBe('cancelled');
+    await expectCancelledUnstarted(first, queued);
+  });
+
+  it('applies a cancel stored for a queued run (its creator held it when the cancel came) without waiting for a slot', async () => {
+    const { first, queued } = await queuedBehindAnother();
+    await a.app.context.db.runCommand.create({ data: { runId: queued, type: 'cancel', payload: { by: 'alice' } } });
+    await until(queued, 'cancelled');
+    expect(holding(first)).toBe(true);
+    await expectCancelledUnstarted(first, queued);
+  });
 });
