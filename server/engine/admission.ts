@@ -75,9 +75,9 @@ export function createAdmission(db: Db, provider: 'sqlite' | 'postgresql') {
       });
       return rows.map((r) => ({ key: r.concurrencyKey!, versionId: r.versionId }));
     },
-    /** Runs of the group that a cancel_in_progress newcomer supersedes: active or still pending. */
-    async supersededBy(key: string, runId: string): Promise<{ id: string; status: string; createdAt: Date }[]> {
-      return db.run.findMany({ where: { concurrencyKey: key, id: { not: runId }, status: { in: ['pending', ...SLOT_STATUSES] } }, select: { id: true, status: true, createdAt: true } });
+    /** The group's other runs that are active or still pending: a cancel_in_progress newcomer supersedes the older ones. */
+    async supersededBy(key: string, runId: string): Promise<{ id: string; number: number; status: string; createdAt: Date }[]> {
+      return db.run.findMany({ where: { concurrencyKey: key, id: { not: runId }, status: { in: ['pending', ...SLOT_STATUSES] } }, select: { id: true, number: true, status: true, createdAt: true } });
     },
   };
 }

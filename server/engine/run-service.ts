@@ -83,6 +83,10 @@ interface CreateRunSpec {
 }
 
 const ACTIVE_STATUSES = [...SLOT_STATUSES];
+
+/** Whether run x was created after run y: createdAt, then id for runs of the same millisecond. */
+const newerRun = (x: { id: string; createdAt: Date }, y: { id: string; createdAt: Date }): boolean =>
+  x.createdAt.getTime() > y.createdAt.getTime() || (x.createdAt.getTime() === y.createdAt.getTime() && x.id > y.id);
 const FINISHED = new Set(['completed', 'failed', 'cancelled']);
 /** Statuses of runs that have not started: waiting for their group, or for a process with room. */
 const UNSTARTED = ['pending', 'queued'];
@@ -392,12 +396,21 @@ export function createRunService(opts: RunServiceOptions) {
     return { runId: run.id, number: run.number, version: spec.version.number };
   }
 
-  /** cancel_in_progress: the newcomer cancels the group's older runs, started or not. */
+  /**
+   * cancel_in_progress: the newcomer cancels the group's older runs, started or not. "Older" is
+   * one total order every process agrees on — createdAt, then id (as admission orders them) —
+   * so runs created in the same millisecond never cancel each other. A run newer than the
+   * newcomer (created meanwhile, or in the same millisecond with a greater id) supersedes it:
+   * the newcomer cancels itself, in case that run looked before the newcomer's row existed.
+   */
   async function supersede(key: string, newcomer: { id: string; number: number; createdAt: Date }): Promise<void> {
-    for (const old of await admission.supersededBy(key, newcomer.id)) {
-      if (old.createdAt > newcomer.createdAt) continue;
-      await cancelRun(old.id, 'concurrency group', `superseded by run #${newcomer.number}`).catch((err: unknown) => log.warn('could not cancel a superseded run', { runId: old.id, error: err }));
+    let newest: { id: string; number: number; createdAt: Date } | undefined;
+    const cancel = (runId: string, by: { number: number }) => cancelRun(runId, 'concurrency group', `superseded by run #${by.number}`)
+      .catch((err: unknown) => log.warn('could not cancel a superseded run', { runId, error: err }));
+    for (const other of await admission.supersededBy(key, newcomer.id)) {
+      if (newerRun(other, newcomer)) { if (!newest || newerRun(other, newest)) newest = other; } else await cancel(other.id, newcomer);
     }
+    if (newest) await cancel(newcomer.id, newest);
   }
 
   /** Admits what the groups have room for; true when anything was admitted. */

@@ -2,7 +2,7 @@
 // concurrency groups (queue in order, a limit above one, cancel_in_progress, cancelling a run
 // that waits), the per-process cap on active runs, and control requests that reach the
 // process executing the run.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { databaseKinds, freshDatabase, type TestDatabase } from '../../helpers/databases.ts';
 import { startTestServer, type TestServer } from '../../helpers/server.ts';
 import { testRegistry } from '../../helpers/test-nodes.ts';
@@ -102,6 +102,26 @@ describe.each(databaseKinds)('concurrency on %s', (kind) => {
     await waitFor(() => holding(newer), { what: 'the newer run to hold', timeoutMs: 15_000 });
     release(newer);
     await until(newer, 'completed');
+  });
+
+  it('cancel_in_progress: runs started at the same instant on two processes keep exactly the newest by (createdAt, id)', async () => {
+    // The same millisecond on every start: a tie in createdAt that only the id can break.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-06-01T12:00:00.000Z'));
+    let ids: string[];
+    try {
+      ids = (await Promise.all([a, b, a, b].map((s) => s.app.context.runs.start({ workflowId: 'latest' })))).map((r) => r.runId);
+    } finally {
+      vi.useRealTimers();
+    }
+    const rows = await a.app.context.db.run.findMany({ where: { id: { in: ids } } });
+    expect(new Set(rows.map((r) => r.createdAt.getTime())).size).toBe(1);
+    const newest = [...ids].sort().at(-1)!;
+    for (const id of ids) if (id !== newest) await until(id, 'cancelled');
+    await waitFor(() => holding(newest), { what: 'the newest run to hold', timeoutMs: 15_000 });
+    expect(ids.filter(holding)).toEqual([newest]);
+    release(newest);
+    await until(newest, 'completed');
   });
 
   it('cancels a run that is waiting for its group without ever starting it', async () => {
