@@ -61,8 +61,20 @@ export function createAdmission(db: Db, provider: 'sqlite' | 'postgresql') {
   const releaseSql = `UPDATE "Run" SET "leaseOwner" = NULL, "leaseUntil" = NULL
     WHERE "status" = 'pending' AND "leaseOwner" IS NOT NULL AND "leaseUntil" < ${now}`;
 
+  const stampSql = `UPDATE "Run" SET "createdAt" = ${now} WHERE "id" = ${p(1)}`;
+
   return {
     admitOne,
+    /**
+     * Dates a grouped run's creation by the database's clock. Admission (oldest first) and
+     * cancel_in_progress (the newest wins) compare createdAt across processes; Prisma stamps
+     * it with the creating process's clock, which another machine's need not agree with.
+     */
+    async stamp(runId: string): Promise<Date> {
+      await db.$executeRawUnsafe(stampSql, runId);
+      // Read back as stored (and as Prisma reads it for everyone else), not as RETURNING says.
+      return (await db.run.findUniqueOrThrow({ where: { id: runId }, select: { createdAt: true } })).createdAt;
+    },
     /** Lets go of pending runs whose creator died before letting go of them (lease expired). */
     async releaseAbandoned(): Promise<void> {
       await db.$executeRawUnsafe(releaseSql);

@@ -382,6 +382,10 @@ export function createRunService(opts: RunServiceOptions) {
       log.warn('a run was taken over while it was being created; is this machine\'s clock behind the database\'s?', { runId: run.id });
       return { runId: run.id, number: run.number, version: spec.version.number };
     }
+    // Its place in its group's order, by the database's clock too (admission.ts stamp). Before
+    // this, another newcomer's supersede may see the provisional stamp: the ids break no tie
+    // there, but a skew only matters within that instant.
+    if (group) run.createdAt = await admission.stamp(run.id);
     const created: RunEvent = { type: 'run.created', versionId: spec.version.id, inputs: spec.inputs, vars: {} };
     const first = [created, ...(spec.reused ?? [])];
     await append(run.id, first);

@@ -105,14 +105,20 @@ describe.each(databaseKinds)('concurrency on %s', (kind) => {
   });
 
   it('cancel_in_progress: runs started at the same instant on two processes keep exactly the newest by (createdAt, id)', async () => {
-    // The same millisecond on every start: a tie in createdAt that only the id can break.
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(new Date('2026-06-01T12:00:00.000Z'));
+    // The database's clock stands still for this group: every start gets the same createdAt,
+    // a tie that only the id can break.
+    const db = a.app.context.db;
+    const sameInstant = kind === 'postgresql'
+      ? [`CREATE FUNCTION same_instant() RETURNS trigger AS $$ BEGIN NEW."createdAt" := '2026-06-01 12:00:00'; RETURN NEW; END $$ LANGUAGE plpgsql`,
+        `CREATE TRIGGER same_instant BEFORE UPDATE OF "createdAt" ON "Run" FOR EACH ROW WHEN (NEW."concurrencyKey" = 'latest') EXECUTE FUNCTION same_instant()`]
+      : [`CREATE TRIGGER same_instant AFTER UPDATE OF "createdAt" ON "Run" WHEN NEW."concurrencyKey" = 'latest'
+          BEGIN UPDATE "Run" SET "createdAt" = '2026-06-01T12:00:00.000+00:00' WHERE "id" = NEW."id"; END`];
+    for (const sql of sameInstant) await db.$executeRawUnsafe(sql);
     let ids: string[];
     try {
       ids = (await Promise.all([a, b, a, b].map((s) => s.app.context.runs.start({ workflowId: 'latest' })))).map((r) => r.runId);
     } finally {
-      vi.useRealTimers();
+      for (const sql of kind === 'postgresql' ? ['DROP TRIGGER same_instant ON "Run"', 'DROP FUNCTION same_instant()'] : ['DROP TRIGGER same_instant']) await db.$executeRawUnsafe(sql);
     }
     const rows = await a.app.context.db.run.findMany({ where: { id: { in: ids } } });
     expect(new Set(rows.map((r) => r.createdAt.getTime())).size).toBe(1);
@@ -122,6 +128,24 @@ describe.each(databaseKinds)('concurrency on %s', (kind) => {
     expect(ids.filter(holding)).toEqual([newest]);
     release(newest);
     await until(newest, 'completed');
+  });
+
+  it('cancel_in_progress: the newest run by the database\'s clock wins, whatever the creating process\'s clock says', async () => {
+    const first = (await a.app.context.runs.start({ workflowId: 'latest' })).runId;
+    await waitFor(() => holding(first), { what: 'the first run to hold' });
+    // Started after it, by a process whose clock is an hour behind.
+    vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
+    vi.setSystemTime(Date.now() - 60 * 60 * 1000);
+    let second: string;
+    try {
+      second = (await b.app.context.runs.start({ workflowId: 'latest' })).runId;
+    } finally {
+      vi.useRealTimers();
+    }
+    await until(first, 'cancelled');
+    await waitFor(() => holding(second), { what: 'the second run to hold', timeoutMs: 15_000 });
+    release(second);
+    await until(second, 'completed');
   });
 
   it('cancels a run that is waiting for its group without ever starting it', async () => {
