@@ -78,6 +78,30 @@ describe.each(databaseKinds)('leases and takeovers on %s', (kind) => {
     await until(runId, 'completed');
   });
 
+  it('lets go of a pending run whose creator died, judging its lease by the database\'s clock, not a process\'s', async () => {
+    const db = a.app.context.db;
+    const { id: versionId } = await db.workflowVersion.findFirstOrThrow({ where: { workflowId: 'hold' }, select: { id: true } });
+    const base = { workflowId: 'hold', versionId, concurrencyKey: `abandoned-${kind}` };
+    // The group's one slot is taken for a day by a run held elsewhere, so nothing here is admitted.
+    const rows = [
+      { number: 9001, status: 'running', leaseOwner: 'elsewhere', leaseUntil: new Date(Date.now() + 24 * HOUR) },
+      { number: 9002, status: 'pending', leaseOwner: 'creator-alive', leaseUntil: new Date(Date.now() + 60_000) },
+      { number: 9003, status: 'pending', leaseOwner: 'creator-dead', leaseUntil: new Date(Date.now() - 60_000) },
+    ];
+    const ids: string[] = [];
+    for (const r of rows) ids.push((await db.run.create({ data: { ...base, ...r }, select: { id: true } })).id);
+    const [, alive, dead] = ids as [string, string, string];
+    try {
+      skewClock(HOUR);
+      await waitFor(async () => (await row(dead)).leaseOwner === null, { what: 'the dead creator\'s run to be let go of' });
+      vi.useRealTimers();
+      expect((await row(alive)).leaseOwner).toBe('creator-alive');
+    } finally {
+      vi.useRealTimers();
+      await db.run.deleteMany({ where: { id: { in: ids } } });
+    }
+  });
+
   /**
    * The run's lease lapses without its holder noticing (a stall; its heartbeat is a minute
    * away), and another process leaves a control request for it, as controlRun does for a run
