@@ -15,6 +15,7 @@ import notifyDefinition from './notify/definition.ts';
 import parallelDefinition from './parallel/definition.ts';
 import scriptDefinition from './script/definition.ts';
 import subworkflowDefinition from './subworkflow/definition.ts';
+import transformDefinition from './transform/definition.ts';
 
 export const nodeDefinitions: NodeDefinition[] = [
   agentDefinition,
@@ -30,6 +31,7 @@ export const nodeDefinitions: NodeDefinition[] = [
   parallelDefinition,
   scriptDefinition,
   subworkflowDefinition,
+  transformDefinition,
 ];
 
 export const nodeRegistry = createNodeRegistry(nodeDefinitions);

@@ -3,9 +3,17 @@
 
 import type { NodeRunner } from '../engine/nodes/define-node.ts';
 import emitRunner from './emit/run.ts';
+import gitRunner from './git/run.ts';
+import httpRunner from './http/run.ts';
+import notifyRunner from './notify/run.ts';
 import scriptRunner from './script/run.ts';
+import transformRunner from './transform/run.ts';
 
 export const nodeRunners: NodeRunner[] = [
   emitRunner,
+  gitRunner,
+  httpRunner,
+  notifyRunner,
   scriptRunner,
+  transformRunner,
 ];

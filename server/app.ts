@@ -4,7 +4,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { createNodeRegistry, toNodeData, type NodeRegistry, type NodeRunner } from '../engine/nodes/define-node.ts';
+import { applyRunnerSettings, createNodeRegistry, toNodeData, type NodeRegistry, type NodeRunner } from '../engine/nodes/define-node.ts';
 import { nodeRegistry } from '../nodes/registry.generated.ts';
 import { nodeRunners } from '../nodes/runners.generated.ts';
 import { createJournalStore } from './engine/journal-store.ts';
@@ -93,7 +93,7 @@ export async function createSwitchyard(config: Config, opts: SwitchyardOptions =
   const versions = createVersionStore(db, registry, workflows);
   const journal = await createJournalStore(config.database, { busyTimeoutMs: 5000 });
   const runs = createRunService({
-    db, dataDir: config.dataDir, journal, registry, runners: nodes.runners, log: log.child('engine'), leaseMs: opts.leaseMs ?? config.engine.leaseMs,
+    db, dataDir: config.dataDir, journal, registry, runners: applyRunnerSettings(nodes.runners, config.runners), log: log.child('engine'), leaseMs: opts.leaseMs ?? config.engine.leaseMs,
     provider: config.database.provider, maxActiveRuns: config.engine.maxActiveRuns, stepLogMaxBytes: config.engine.stepLogMaxBytes, maxParallelPerRun: config.engine.maxParallelStepsPerRun,
     secrets: createEnvSecretStore(config.secretEnv), killGraceMs: opts.killGraceMs,
   });

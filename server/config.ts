@@ -5,6 +5,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import path from 'node:path';
 import { z } from 'zod';
 import { SECRET_ENV_PREFIX } from './engine/node-context/secrets.ts';
+import type { RunnerSettings } from '../engine/nodes/define-node.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -28,6 +29,8 @@ export const envSchema = z.object({
   RUN_LEASE_MS: z.coerce.number().int().min(500).max(600_000).default(30_000).describe('How long a process holds a run without renewing; a process that dies is taken over after this'),
   STEP_LOG_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 ** 3).default(10 * 1024 * 1024).describe('Cap in bytes per stream (stdout, stderr, log) of one step instance, all attempts together'),
   MAX_PARALLEL_STEPS_PER_RUN: z.coerce.number().int().min(1).max(1000).default(16).describe('Action steps of one run running at once'),
+  HTTP_ALLOW_PRIVATE: z.enum(['true', 'false', 'never']).optional()
+    .describe('Whether http and webhook steps may reach loopback, private and link-local addresses: true, false (a step may still opt in) or never; defaults to true in development and test, false otherwise'),
   NODE_DIRS: z.string().optional().describe(`Folders of node types outside nodes/, separated by "${path.delimiter}"; loaded at start-up (docs/nodes.md)`),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
 });
@@ -51,6 +54,7 @@ export interface Config {
   nodeDirs: string[];
   /** The SWITCHYARD_SECRET_* variables, for the environment secret store (server/engine/node-context/secrets.ts). */
   secretEnv: Record<string, string>;
+  runners: RunnerSettings;
 }
 
 export class ConfigError extends Error {
@@ -97,10 +101,16 @@ function secretVariables(env: EnvSource): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[0].startsWith(SECRET_ENV_PREFIX) && e[1] !== undefined));
 }
 
+const PRIVATE_NETWORK = { true: 'allow', false: 'refuse', never: 'never' } as const;
+
 export function loadConfig(env: EnvSource = process.env, opts: { dev?: boolean } = {}): Config {
   const parsed = parseEnv(env);
   const dataDir = path.resolve(parsed.DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
+  const dev = opts.dev ?? parsed.NODE_ENV === 'development';
+  // Developers call services on their own machine; a shared server must not let whoever edits
+  // a workflow reach its metadata endpoint or database, so production refuses unless told.
+  const allowPrivate = parsed.HTTP_ALLOW_PRIVATE ?? (dev || parsed.NODE_ENV === 'test' ? 'true' : 'false');
   return {
     port: parsed.PORT,
     host: parsed.HOST,
@@ -111,6 +121,7 @@ export function loadConfig(env: EnvSource = process.env, opts: { dev?: boolean }
     engine: { maxActiveRuns: parsed.MAX_ACTIVE_RUNS, maxParallelStepsPerRun: parsed.MAX_PARALLEL_STEPS_PER_RUN, stepLogMaxBytes: parsed.STEP_LOG_MAX_BYTES, leaseMs: parsed.RUN_LEASE_MS },
     nodeDirs: (parsed.NODE_DIRS ?? '').split(path.delimiter).filter(Boolean).map((d) => path.resolve(d)),
     secretEnv: secretVariables(env),
-    dev: opts.dev ?? parsed.NODE_ENV === 'development',
+    runners: { privateNetwork: PRIVATE_NETWORK[allowPrivate] },
+    dev,
   };
 }

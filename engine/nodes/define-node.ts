@@ -235,9 +235,40 @@ export interface NodeRunner<D extends NodeDefinition = NodeDefinition> {
   // Method syntax on purpose: it lets runners of different node types share one list
   // (NodeRunner[]), while each runner still sees its own config type.
   run(ctx: NodeContext, config: NodeConfig<D>, inputs: Record<string, unknown>): Promise<Record<string, unknown>>;
+  /** The same runner built for the deployment's settings (see defineRunnerWithSettings). */
+  withSettings?(settings: RunnerSettings): NodeRunner<D>;
 }
 
 export function defineRunner<D extends NodeDefinition>(definition: D, run: NodeRun<NodeConfig<D>>): NodeRunner<D> {
   if (definition.kind !== 'action') throw new NodeDefinitionError(`node type "${definition.type}" is a control node: the engine runs it, it has no run.ts`);
   return { definition, run };
+}
+
+// ── Deployment settings (server side) ───────────────────────────────────────────────────
+
+/**
+ * What the deployment decides, not the step: validated once from the environment by the
+ * server (server/config.ts) and handed to the runners that depend on it, so that no runner
+ * reads process.env and tests can build runners for any deployment.
+ */
+export interface RunnerSettings {
+  /**
+   * Loopback, private and link-local addresses (SSRF): 'allow' — reachable unless a step says
+   * allow_private: false; 'refuse' — refused unless a step says allow_private: true; 'never' —
+   * refused whatever the step says.
+   */
+  privateNetwork: 'allow' | 'refuse' | 'never';
+}
+
+/** What a runner gets before the server hands it its own: the safe choice everywhere. */
+export const DEFAULT_RUNNER_SETTINGS: RunnerSettings = Object.freeze({ privateNetwork: 'refuse' });
+
+/** A runner that depends on deployment settings: built with the defaults, rebuilt by the server. */
+export function defineRunnerWithSettings<D extends NodeDefinition>(definition: D, make: (settings: RunnerSettings) => NodeRun<NodeConfig<D>>): NodeRunner<D> {
+  const build = (settings: RunnerSettings): NodeRunner<D> => ({ ...defineRunner(definition, make(settings)), withSettings: build });
+  return build(DEFAULT_RUNNER_SETTINGS);
+}
+
+export function applyRunnerSettings(runners: Iterable<NodeRunner>, settings: RunnerSettings): NodeRunner[] {
+  return [...runners].map((r) => r.withSettings?.(settings) ?? r);
 }

@@ -91,6 +91,9 @@ export class RunExecutor {
 
   get current(): RunState { return this.state; }
 
+  /** True once this executor stopped acting on the run (abandoned, or an append failed). */
+  get abandoned(): boolean { return this.stopped !== undefined; }
+
   /**
    * Starts the run, or continues one rebuilt from its journal after a crash (`recovering`):
    * attempts that were in flight run again (see recover in ./scheduler.ts).

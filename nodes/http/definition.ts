@@ -2,6 +2,10 @@ import { z } from 'zod';
 import { defineNode } from '../../engine/nodes/define-node.ts';
 import { durationSchema } from '../../engine/format/duration.ts';
 
+const hostOf = (url: string) => {
+  try { return new URL(url).host || undefined; } catch { return undefined; }
+};
+
 export default defineNode({
   type: 'http',
   version: 1,
@@ -24,15 +28,23 @@ export default defineNode({
     timeout: durationSchema.optional().meta({ description: 'Time limit for the request alone, e.g. 30s (the step timeout still applies).' }),
     expect_status: z.array(z.number().int().min(100).max(599)).min(1).optional()
       .meta({ description: 'Status codes that count as success; omitted means any 2xx. Others fail the step.' }),
-    // Off by default: a workflow editor must not be able to reach the server's own network
-    // (cloud metadata endpoints, the database) just by typing a URL.
-    allow_private: z.boolean().default(false)
-      .meta({ description: 'Allow loopback, private and link-local addresses. Off by default to prevent SSRF.' }),
+    // No default here on purpose: omitted means the deployment decides (HTTP_ALLOW_PRIVATE),
+    // which refuses in production and allows in development.
+    allow_private: z.boolean().optional()
+      .meta({ description: 'Allow loopback, private and link-local addresses (SSRF guard). Omitted: the server decides (HTTP_ALLOW_PRIVATE; refused in production, allowed in development).' }),
   }),
   summary: '${{ config.method }} ${{ config.url }}',
+  // One breaker per host: a host that keeps failing is left alone for a while.
+  breaker: { key: (config) => hostOf(config.url) },
   docs: `Sends one request. The step fails on a status outside \`expect_status\` (any 2xx when
-omitted), so a retry policy on the step retries it. Requests to private addresses are
-refused unless \`allow_private: true\`.
+omitted); 5xx and 429 answers, timeouts and network errors are retryable, so a retry policy on
+the step retries them. Redirects are followed (up to 5, checked like the first hop) unless
+\`expect_status\` lists a 3xx. The
+output has \`status\`, \`headers\` (lower-cased), \`body\` (parsed when the answer is JSON;
+cut at 256 KiB with \`truncated: true\`), \`url\` (after redirects) and \`duration_ms\`.
+Loopback, private and link-local addresses (cloud metadata included) are refused on a
+production server unless \`allow_private: true\`; the server's \`HTTP_ALLOW_PRIVATE\`
+setting decides the default, and \`never\` refuses them for every step.
 
 \`\`\`yaml
 - id: notify_tracker

@@ -27,7 +27,9 @@ export default defineNode({
   ),
   summary: '${{ config.channel }}: ${{ config.message }}',
   docs: `Tells people something happened. \`log\` (default) writes to the run's log; \`webhook\`
-posts \`{ "text": message }\` to \`url\` (Slack-compatible); \`email\` sends to \`to\`.
+posts \`{ "text": message, "message", "run", "step" }\` as JSON to \`url\` (Slack-compatible;
+private addresses follow the server's \`HTTP_ALLOW_PRIVATE\`); \`email\` sends to \`to\` once
+the server has a mail transport (today it fails with EMAIL_NOT_CONFIGURED).
 
 \`\`\`yaml
 - id: too_risky

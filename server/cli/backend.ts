@@ -63,6 +63,8 @@ export async function localBackend(opts: BackendOptions, read: (f: string) => st
   env.DATA_DIR = opts.dataDir ?? process.env.DATA_DIR ?? path.resolve('.switchyard');
   if (opts.databaseUrl) env.DATABASE_URL = opts.databaseUrl;
   env.LOG_LEVEL = process.env.LOG_LEVEL ?? 'error'; // the terminal view is the output
+  // The CLI runs the user's own workflow on the user's own machine: its services are fair game.
+  env.HTTP_ALLOW_PRIVATE = process.env.HTTP_ALLOW_PRIVATE ?? 'true';
   const config = loadConfig(env);
   const app: Switchyard = await createSwitchyard(config, { ui: false, log: createLogger(config.logLevel, 'switchyard') });
   const { runs, workflows, versions, db, journal } = app.context;

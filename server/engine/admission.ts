@@ -16,6 +16,7 @@ import { renderTemplate } from '../../engine/expressions/index.ts';
 import { ValidationError } from '../../engine/errors.ts';
 import type { RunPlan } from '../../engine/run/plan.ts';
 import type { Db } from '../db/client.ts';
+import { NOW } from './postgres-journal-sql.ts';
 
 /** Statuses of runs that hold a slot of their group (admitted and not finished). */
 export const SLOT_STATUSES = ['queued', 'running', 'paused', 'cancelling', 'compensating'] as const;
@@ -55,8 +56,29 @@ export function createAdmission(db: Db, provider: 'sqlite' | 'postgresql') {
     return rows[0]?.id;
   }
 
+  // The database's clock, as the journal store judges leases (journal-store.ts, "Clock").
+  const now = provider === 'postgresql' ? NOW : `strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now')`;
+  const releaseSql = `UPDATE "Run" SET "leaseOwner" = NULL, "leaseUntil" = NULL
+    WHERE "status" = 'pending' AND "leaseOwner" IS NOT NULL AND "leaseUntil" < ${now}`;
+
+  const stampSql = `UPDATE "Run" SET "createdAt" = ${now} WHERE "id" = ${p(1)}`;
+
   return {
     admitOne,
+    /**
+     * Dates a grouped run's creation by the database's clock. Admission (oldest first) and
+     * cancel_in_progress (the newest wins) compare createdAt across processes; Prisma stamps
+     * it with the creating process's clock, which another machine's need not agree with.
+     */
+    async stamp(runId: string): Promise<Date> {
+      await db.$executeRawUnsafe(stampSql, runId);
+      // Read back as stored (and as Prisma reads it for everyone else), not as RETURNING says.
+      return (await db.run.findUniqueOrThrow({ where: { id: runId }, select: { createdAt: true } })).createdAt;
+    },
+    /** Lets go of pending runs whose creator died before letting go of them (lease expired). */
+    async releaseAbandoned(): Promise<void> {
+      await db.$executeRawUnsafe(releaseSql);
+    },
     /** Keys with pending runs, each with the versions of its oldest pending run (for its limit). */
     async pendingGroups(): Promise<{ key: string; versionId: string }[]> {
       const rows = await db.run.findMany({
@@ -65,9 +87,9 @@ export function createAdmission(db: Db, provider: 'sqlite' | 'postgresql') {
       });
       return rows.map((r) => ({ key: r.concurrencyKey!, versionId: r.versionId }));
     },
-    /** Runs of the group that a cancel_in_progress newcomer supersedes: active or still pending. */
-    async supersededBy(key: string, runId: string): Promise<{ id: string; status: string; createdAt: Date }[]> {
-      return db.run.findMany({ where: { concurrencyKey: key, id: { not: runId }, status: { in: ['pending', ...SLOT_STATUSES] } }, select: { id: true, status: true, createdAt: true } });
+    /** The group's other runs that are active or still pending: a cancel_in_progress newcomer supersedes the older ones. */
+    async supersededBy(key: string, runId: string): Promise<{ id: string; number: number; status: string; createdAt: Date }[]> {
+      return db.run.findMany({ where: { concurrencyKey: key, id: { not: runId }, status: { in: ['pending', ...SLOT_STATUSES] } }, select: { id: true, number: true, status: true, createdAt: true } });
     },
   };
 }

@@ -13,9 +13,12 @@
 //   either waits for the append to commit or sees the lease it took and refuses the append.
 //   A process that stalled past its lease has its late commit refused with LeaseLostError,
 //   and nothing of that append is written.
-// - Clock. SQLite: the process's clock (every process on one SQLite file shares a machine).
-//   PostgreSQL: the database's clock, for claims, renewals and fences alike, so workers
-//   with skewed clocks still agree on expiry. Leases are at least as long as the renewal
+// - Clock. Lease decisions are made in SQL by the database's clock, never by a caller's
+//   Date.now(): PostgreSQL's for claims, renewals and fences alike, so workers with skewed
+//   clocks still agree on expiry; SQLite's own clock ('now') for claims and renewals, and
+//   the process's clock for the append fence — the same machine clock, as every process
+//   on one SQLite file shares a machine. Callers that need a lease (starting, adopting or
+//   cancelling a run) take it through claim(), so the check and the timing are the store's. Leases are at least as long as the renewal
 //   interval plus the worst stall the engine tolerates; the fence makes a longer stall safe.
 // - Group commit. Appends made while a batch is being committed, or in the same tick as the
 //   first (or within groupCommitMaxWaitMs), are committed together: one transaction, one
@@ -36,7 +39,7 @@ import type { JournalStore, JournalStoreOptions } from './journal-types.ts';
 
 export { LeaseLostError } from './journal-types.ts';
 export type {
-  AppendedEvent, JournalEventInput, JournalStore, JournalStoreOptions, JournalWrite, RunRowChange, StepRowChange,
+  AppendedEvent, ClaimOptions, JournalEventInput, JournalStore, JournalStoreOptions, JournalWrite, RunRowChange, StepRowChange,
 } from './journal-types.ts';
 
 export async function createJournalStore(config: DatabaseConfig, opts: JournalStoreOptions = {}): Promise<JournalStore> {

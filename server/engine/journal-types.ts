@@ -49,13 +49,26 @@ export class LeaseLostError extends Error {
   }
 }
 
+export interface ClaimOptions {
+  statuses: string[];
+  limit: number;
+  leaseMs: number;
+  /** Only these runs. */
+  runIds?: string[];
+  /** Also runs whose lease `owner` holds (live or not): their lease is re-timed. */
+  own?: boolean;
+}
+
 export interface JournalStore {
   /** Appends atomically with the row changes; resolves with the numbered events once durable.
    *  Rejects with LeaseLostError if `owner` does not hold a live lease on the run. */
   append(write: JournalWrite): Promise<AppendedEvent[]>;
   /** Claims runs whose lease is free or expired (status in the given set), up to `limit`,
-   *  oldest first; returns their ids in that order. */
-  claim(owner: string, opts: { statuses: string[]; limit: number; leaseMs: number }): Promise<string[]>;
+   *  oldest first; returns their ids in that order. With `runIds`, only those runs are
+   *  candidates, and with `own` a run this owner already holds is claimed too (its lease is
+   *  re-timed). Expiry is judged, and the new lease timed, by the store's clock (see
+   *  journal-store.ts), never the caller's. */
+  claim(owner: string, opts: ClaimOptions): Promise<string[]>;
   /** Extends leases this owner holds; returns the run ids whose lease it lost. */
   renew(owner: string, runIds: string[], leaseMs: number): Promise<string[]>;
   /** Gives the lease up, after this store's pending appends have committed. */

@@ -97,8 +97,10 @@ export function appendSql(shape: AppendShape): string {
 // The CTE runs once, so exactly the rows it locked are leased; a row another claimer leased
 // after this statement's snapshot is re-checked against the lease condition when locked.
 // Claimed runs come back oldest first, the order to start them in.
+// $5: only these run ids (NULL: any); $6: an owner whose own leases are claimed too (NULL: none).
 export const CLAIM_SQL = `WITH c AS (
-  SELECT "id" FROM "Run" WHERE "status" = ANY($2::text[]) AND ("leaseUntil" IS NULL OR "leaseUntil" <= ${NOW})
+  SELECT "id" FROM "Run" WHERE "status" = ANY($2::text[]) AND ($5::text[] IS NULL OR "id" = ANY($5::text[]))
+    AND ("leaseUntil" IS NULL OR "leaseUntil" <= ${NOW} OR "leaseOwner" = $6::text)
   ORDER BY "createdAt" LIMIT $3 FOR UPDATE SKIP LOCKED
 ), u AS (
   UPDATE "Run" AS t SET "leaseOwner" = $1, "leaseUntil" = ${NOW} + $4::float8 * interval '1 millisecond'

@@ -165,9 +165,9 @@ export function openPostgresJournal(url: string, opts: JournalStoreOptions = {})
       open();
       return writer.submit(encodeWrite(write, isoDate));
     },
-    async claim(owner, { statuses, limit, leaseMs }) {
+    async claim(owner, { statuses, limit, leaseMs, runIds, own }) {
       open();
-      const res = await pool.query<{ id: string }>({ name: 'journal-claim', text: CLAIM_SQL, values: [owner, statuses, limit, leaseMs] });
+      const res = await pool.query<{ id: string }>({ name: 'journal-claim', text: CLAIM_SQL, values: [owner, statuses, limit, leaseMs, runIds ?? null, own ? owner : null] });
       return res.rows.map((r) => r.id);
     },
     async renew(owner, runIds, leaseMs) {

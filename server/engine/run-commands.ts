@@ -4,7 +4,10 @@
 // for a run held elsewhere (a server and a CLI on one database, or several servers) are left
 // as RunCommand rows. The holder polls for the commands of the runs it executes, applies them
 // through its executor in the order they were made — journaling them as usual — and deletes
-// them. A run whose holder died is recovered by another process, which then applies them.
+// them. A command is deleted only once applied (or refused on its merits): one the holder
+// could not apply because it lost the run meanwhile — its lease lapsed, another process took
+// the run over — stays for the next holder, which applies the commands waiting for a run when
+// it claims it (run-service.ts continueClaimed), before the run goes on.
 import { z } from 'zod';
 import type { Db } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
@@ -20,7 +23,9 @@ export type RunCommand = z.infer<typeof runCommandSchema>;
 export interface CommandTarget {
   /** Runs this process executes now. */
   held(): string[];
-  apply(runId: string, command: RunCommand): Promise<void>;
+  /** Applies the command; false when this process does not execute the run (any more), so
+   *  the command was not applied and must stay for the process that does. */
+  apply(runId: string, command: RunCommand): Promise<boolean>;
 }
 
 export function createRunCommands(db: Db, log: Logger, target: CommandTarget, pollMs = 250) {
@@ -36,8 +41,8 @@ export function createRunCommands(db: Db, log: Logger, target: CommandTarget, po
       for (const row of rows) {
         const parsed = runCommandSchema.safeParse({ ...(row.payload as Record<string, unknown>), type: row.type });
         try {
-          if (parsed.success) await target.apply(row.runId, parsed.data);
-          else log.warn('ignored a malformed run command', { runId: row.runId, id: row.id, type: row.type });
+          if (parsed.success && !(await target.apply(row.runId, parsed.data))) continue; // not ours any more: it stays
+          if (!parsed.success) log.warn('ignored a malformed run command', { runId: row.runId, id: row.id, type: row.type });
         } catch (err) {
           // A refused command (the gate was decided meanwhile, say) is the requester's problem,
           // not the run's: log it and move on.
@@ -59,6 +64,20 @@ export function createRunCommands(db: Db, log: Logger, target: CommandTarget, po
       await db.runCommand.create({ data: { runId, type, payload } });
     },
     poll,
+    /** The commands waiting for a run, oldest first (malformed ones are left to poll). */
+    async waiting(runId: string): Promise<{ id: number; command: RunCommand }[]> {
+      const rows = await db.runCommand.findMany({ where: { runId }, orderBy: { id: 'asc' } });
+      const out: { id: number; command: RunCommand }[] = [];
+      for (const row of rows) {
+        const parsed = runCommandSchema.safeParse({ ...(row.payload as Record<string, unknown>), type: row.type });
+        if (parsed.success) out.push({ id: row.id, command: parsed.data });
+      }
+      return out;
+    },
+    /** Deletes commands that were applied. */
+    async applied(ids: number[]): Promise<void> {
+      if (ids.length) await db.runCommand.deleteMany({ where: { id: { in: ids } } });
+    },
     start(): void {
       timer = setInterval(() => { poll().catch((err: unknown) => log.error('run command poll failed', { error: err })); }, pollMs);
       timer.unref();

@@ -29,7 +29,7 @@ import { breakerPolicy, createCircuitBreakers, type BreakerPolicy } from './circ
 import { createAdmission, groupPolicy, SLOT_STATUSES } from './admission.ts';
 import { createRunCommands, type RunCommand } from './run-commands.ts';
 import { createNodeContexts, type SecretStore } from './node-context/index.ts';
-import type { AppendedEvent, JournalStore } from './journal-types.ts';
+import { LeaseLostError, type AppendedEvent, type JournalStore } from './journal-types.ts';
 
 export interface RunServiceOptions {
   db: Db;
@@ -88,7 +88,13 @@ interface CreateRunSpec {
 }
 
 const ACTIVE_STATUSES = [...SLOT_STATUSES];
+
+/** Whether run x was created after run y: createdAt, then id for runs of the same millisecond. */
+const newerRun = (x: { id: string; createdAt: Date }, y: { id: string; createdAt: Date }): boolean =>
+  x.createdAt.getTime() > y.createdAt.getTime() || (x.createdAt.getTime() === y.createdAt.getTime() && x.id > y.id);
 const FINISHED = new Set(['completed', 'failed', 'cancelled']);
+/** Statuses of runs that have not started: waiting for their group, or for a process with room. */
+const UNSTARTED = ['pending', 'queued'];
 
 export function createRunService(opts: RunServiceOptions) {
   const owner = `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
@@ -250,11 +256,40 @@ export function createRunService(opts: RunServiceOptions) {
         await append(runId, [created]);
         events.push(created);
       }
+      events.push(...await applyWaitingCommands(runId, events));
       log.info('recovering run', { runId, events: events.length });
       execute(runId, await planFor(run.versionId), events, true, run.number);
+      // Gate decisions that were waiting too: through the executor, now rather than at the next poll.
+      commands.poll().catch((err: unknown) => log.error('run command poll failed', { error: err }));
     } catch (err) {
       log.error('could not recover run', { runId, error: err });
     }
+  }
+
+  /**
+   * Control requests left for a run before this process claimed it — for a holder that died or
+   * lost its lease before applying them — journaled before the run goes on, so a cancelled run
+   * does not start its in-flight steps again, nor a paused one new steps. The leading pauses,
+   * resumes and cancels only: from the first gate decision on, they go through the executor,
+   * in order. Returns the events journaled.
+   */
+  async function applyWaitingCommands(runId: string, journal: RunEvent[]): Promise<RunEvent[]> {
+    const waiting = await commands.waiting(runId);
+    const events: RunEvent[] = [];
+    const ids: number[] = [];
+    for (const { id, command } of waiting) {
+      if (command.type === 'decide') break;
+      ids.push(id);
+      if (command.type === 'pause') events.push({ type: 'run.paused', by: command.by });
+      else if (command.type === 'resume') events.push({ type: 'run.resumed', by: command.by });
+      else events.push({ type: 'run.cancel_requested', by: command.by, reason: command.reason });
+    }
+    if (!ids.length) return [];
+    if (FINISHED.has(fold(journal).status)) { await commands.applied(ids); return []; } // moot
+    log.info('applying control requests left for the run', { runId, commands: events.map((e) => e.type) });
+    await append(runId, events);
+    await commands.applied(ids);
+    return events;
   }
 
   async function renew(): Promise<void> {
@@ -314,10 +349,13 @@ export function createRunService(opts: RunServiceOptions) {
     const group = groupPolicy(spec.plan, spec.inputs);
     const { lastRunNumber: number } = await opts.db.workflow.update({ where: { id: spec.workflowId }, data: { lastRunNumber: { increment: 1 } }, select: { lastRunNumber: true } });
     let run: { id: string; number: number; createdAt: Date };
+    const status = group ? 'pending' : 'queued';
     try {
       run = await opts.db.run.create({
         data: {
-          workflowId: spec.workflowId, versionId: spec.version.id, number, status: group ? 'pending' : 'queued', concurrencyKey: group?.key, inputs: spec.inputs as never, // plain JSON, checked by the inputs schema
+          workflowId: spec.workflowId, versionId: spec.version.id, number, status, concurrencyKey: group?.key, inputs: spec.inputs as never, // plain JSON, checked by the inputs schema
+          // A provisional lease by this process's clock, so nobody takes the run while it is
+          // being created; re-timed by the store's clock just below.
           trigger: spec.trigger ?? 'manual', startedById: spec.startedById, leaseOwner: owner, leaseUntil: new Date(Date.now() + leaseMs),
           idempotencyKey: spec.idempotencyKey, origin: spec.lineage?.origin ?? 'new', sourceRunId: spec.lineage?.sourceRunId, sourceStep: spec.lineage?.sourceStep,
           parentRunId: spec.parent?.runId, parentStepKey: spec.parent?.stepKey,
@@ -334,6 +372,19 @@ export function createRunService(opts: RunServiceOptions) {
       if (child) return { runId: child.id, number: child.number, version: spec.version.number, existing: true };
       throw err;
     }
+    // The lease is timed by the database's clock: by this process's clock alone, a process
+    // running behind the database would hold a lease that is expired already (its first
+    // append refused), one running ahead a lease nobody could take over for as long.
+    if (!(await opts.journal.claim(owner, { statuses: [status], runIds: [run.id], limit: 1, leaseMs, own: true })).length) {
+      // Only if this clock is so far behind that the provisional lease looked expired and
+      // another process claimed the run meanwhile: it journals run.created from the row.
+      log.warn('a run was taken over while it was being created; is this machine\'s clock behind the database\'s?', { runId: run.id });
+      return { runId: run.id, number: run.number, version: spec.version.number };
+    }
+    // Its place in its group's order, by the database's clock too (admission.ts stamp). Before
+    // this, another newcomer's supersede may see the provisional stamp: the ids break no tie
+    // there, but a skew only matters within that instant.
+    if (group) run.createdAt = await admission.stamp(run.id);
     const created: RunEvent = { type: 'run.created', versionId: spec.version.id, inputs: spec.inputs, vars: {} };
     const first = [created, ...(spec.reused ?? [])];
     await append(run.id, first);
@@ -348,18 +399,27 @@ export function createRunService(opts: RunServiceOptions) {
     return { runId: run.id, number: run.number, version: spec.version.number };
   }
 
-  /** cancel_in_progress: the newcomer cancels the group's older runs, started or not. */
+  /**
+   * cancel_in_progress: the newcomer cancels the group's older runs, started or not. "Older" is
+   * one total order every process agrees on — createdAt, then id (as admission orders them) —
+   * so runs created in the same millisecond never cancel each other. A run newer than the
+   * newcomer (created meanwhile, or in the same millisecond with a greater id) supersedes it:
+   * the newcomer cancels itself, in case that run looked before the newcomer's row existed.
+   */
   async function supersede(key: string, newcomer: { id: string; number: number; createdAt: Date }): Promise<void> {
-    for (const old of await admission.supersededBy(key, newcomer.id)) {
-      if (old.createdAt > newcomer.createdAt) continue;
-      await cancelRun(old.id, 'concurrency group', `superseded by run #${newcomer.number}`).catch((err: unknown) => log.warn('could not cancel a superseded run', { runId: old.id, error: err }));
+    let newest: { id: string; number: number; createdAt: Date } | undefined;
+    const cancel = (runId: string, by: { number: number }) => cancelRun(runId, 'concurrency group', `superseded by run #${by.number}`)
+      .catch((err: unknown) => log.warn('could not cancel a superseded run', { runId, error: err }));
+    for (const other of await admission.supersededBy(key, newcomer.id)) {
+      if (newerRun(other, newcomer)) { if (!newest || newerRun(other, newest)) newest = other; } else await cancel(other.id, newcomer);
     }
+    if (newest) await cancel(newcomer.id, newest);
   }
 
   /** Admits what the groups have room for; true when anything was admitted. */
   async function admitPending(): Promise<boolean> {
     // A pending run whose creator died before letting go of it is let go of here.
-    await opts.db.run.updateMany({ where: { status: 'pending', leaseOwner: { not: null }, leaseUntil: { lt: new Date() } }, data: { leaseOwner: null, leaseUntil: null } });
+    await admission.releaseAbandoned();
     let admitted = false;
     for (const { key, versionId } of await admission.pendingGroups()) {
       const limit = (await planFor(versionId).catch(() => undefined))?.workflow.concurrency?.limit ?? 1;
@@ -368,30 +428,62 @@ export function createRunService(opts: RunServiceOptions) {
     return admitted;
   }
 
-  /** Cancels a run that never started (pending in its group): nobody executes it, so we journal it. */
+  /**
+   * Cancels a run that never started — pending in its group, or queued for a process with room
+   * (a run that started is never queued again) — if nobody holds it: nobody executes it, so we
+   * journal it, at once rather than when a slot frees. False when another process holds it.
+   */
   async function cancelUnstarted(runId: string, by?: string, reason?: string): Promise<boolean> {
-    const { count } = await opts.db.run.updateMany({ where: { id: runId, status: 'pending', leaseOwner: null }, data: { leaseOwner: owner, leaseUntil: new Date(Date.now() + leaseMs) } });
-    if (!count) return false;
+    // Taken like any claim, its lease checked and timed by the database's clock.
+    if (!(await opts.journal.claim(owner, { statuses: UNSTARTED, runIds: [runId], limit: 1, leaseMs })).length) return false;
     try {
       await append(runId, [{ type: 'run.cancel_requested', by, reason }, { type: 'run.cancelled', reason }]);
     } finally {
       await opts.journal.release(owner, runId).catch(() => undefined);
     }
+    await commands.forget(runId).catch(() => undefined);
+    kick(); // its group's slot (a queued run holds one) is free
     return true;
+  }
+
+  /**
+   * Cancels left for runs that nobody executes — stored because the run was held when the
+   * cancel came (by its creator, mid-start) — are applied here, without waiting for a slot.
+   */
+  async function cancelUnstartedLeftovers(): Promise<void> {
+    const rows = await opts.db.runCommand.findMany({
+      where: { type: 'cancel', run: { status: { in: UNSTARTED } } }, orderBy: { id: 'asc' }, take: 50, select: { runId: true, payload: true },
+    });
+    for (const row of rows) {
+      const { by, reason } = row.payload as { by?: string; reason?: string };
+      await cancelUnstarted(row.runId, by, reason);
+    }
   }
 
   /** Applies a control request here if this process executes the run, else leaves it for the one that does. */
   async function controlRun(runId: string, command: RunCommand): Promise<void> {
     const executor = active.get(runId);
-    if (executor) return applyCommand(executor, command);
+    if (executor && await applyHere(executor, command)) return;
     const run = await opts.db.run.findUnique({ where: { id: runId }, select: { status: true, number: true } });
     if (!run) throw new NotFoundError('Run', runId);
     if (FINISHED.has(run.status)) throw new ConflictError(`Run #${run.number} has already ${run.status === 'cancelled' ? 'been cancelled' : run.status}.`, { runId, status: run.status });
-    if (run.status === 'pending') {
-      if (command.type === 'cancel' && await cancelUnstarted(runId, command.by, command.reason)) return;
-      if (command.type !== 'cancel') throw new ConflictError(`Run #${run.number} is waiting for its concurrency group and has not started: it can only be cancelled.`, { runId });
-    }
+    if (command.type === 'cancel' && (run.status === 'pending' || run.status === 'queued') && await cancelUnstarted(runId, command.by, command.reason)) return;
+    if (run.status === 'pending' && command.type !== 'cancel') throw new ConflictError(`Run #${run.number} is waiting for its concurrency group and has not started: it can only be cancelled.`, { runId });
     await commands.send(runId, command);
+  }
+
+  /**
+   * Applies a command through this process's executor; false when it could not because the
+   * executor stopped acting on the run (its lease was lost) — the command was not applied here.
+   */
+  async function applyHere(executor: RunExecutor, command: RunCommand): Promise<boolean> {
+    try {
+      await applyCommand(executor, command);
+    } catch (err) {
+      if (err instanceof LeaseLostError || executor.abandoned) return false;
+      throw err;
+    }
+    return !executor.abandoned;
   }
 
   async function applyCommand(executor: RunExecutor, command: RunCommand): Promise<void> {
@@ -408,7 +500,7 @@ export function createRunService(opts: RunServiceOptions) {
   const admission = createAdmission(opts.db, opts.provider ?? 'sqlite');
   const commands = createRunCommands(opts.db, log, {
     held: () => [...active.keys()],
-    apply: async (runId, command) => { const executor = active.get(runId); if (executor) await applyCommand(executor, command); },
+    apply: async (runId, command) => { const executor = active.get(runId); return executor ? applyHere(executor, command) : false; },
   }, opts.commandPollMs);
 
   let kicked = false;
@@ -424,6 +516,7 @@ export function createRunService(opts: RunServiceOptions) {
 
   async function tick(): Promise<void> {
     if (closed) return;
+    await cancelUnstartedLeftovers();
     await admitPending();
     if (recovering) await recover();
   }
@@ -542,12 +635,9 @@ export function createRunService(opts: RunServiceOptions) {
     async adopt(runId: string): Promise<boolean> {
       if (active.has(runId)) return true;
       if (closed || active.size >= maxActiveRuns) return false;
-      const now = new Date();
-      const { count } = await opts.db.run.updateMany({
-        where: { id: runId, status: { in: [...ACTIVE_STATUSES] }, OR: [{ leaseOwner: null }, { leaseUntil: { lte: now } }] },
-        data: { leaseOwner: owner, leaseUntil: new Date(now.getTime() + leaseMs) },
-      });
-      if (!count) return false;
+      // The store decides whether the lease is free or expired, by the database's clock: by
+      // this process's clock, one running ahead would take a run another process holds.
+      if (!(await opts.journal.claim(owner, { statuses: ACTIVE_STATUSES, runIds: [runId], limit: 1, leaseMs })).length) return false;
       await continueClaimed(runId);
       return active.has(runId);
     },

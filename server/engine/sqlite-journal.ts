@@ -14,8 +14,9 @@
 //   this store committed, fails with SQLITE_BUSY_SNAPSHOT (as with any second writer):
 //   run-state writes therefore belong here, not in Prisma transactions.
 //
-// Clock: every process using one SQLite file is on one machine, so the lease check uses this
-// process's clock. Dates are written as Prisma writes them (ISO 8601, "+00:00"); fixed-width
+// Clock: every process using one SQLite file is on one machine. Claims and renewals use
+// SQLite's clock in SQL; the append fence compares with this process's clock, which is the
+// same machine clock. Dates are written as Prisma writes them (ISO 8601, "+00:00"); fixed-width
 // text compares in time order, which the lease conditions rely on.
 import Database from 'better-sqlite3';
 import { GroupCommit, type Pending } from './group-commit.ts';
@@ -56,11 +57,15 @@ ON CONFLICT ("runId", "stepId", "iteration") DO UPDATE SET "status" = excluded."
   "summary" = CASE WHEN @m & 64 THEN excluded."summary" ELSE "summary" END,
   "startedAt" = CASE WHEN @m & 16 THEN excluded."startedAt" ELSE "startedAt" END,
   "finishedAt" = CASE WHEN @m & 32 THEN excluded."finishedAt" ELSE "finishedAt" END`;
-const CLAIM = `UPDATE "Run" SET "leaseOwner" = @owner, "leaseUntil" = @until WHERE "id" IN (
-  SELECT "id" FROM "Run" WHERE "status" IN (SELECT value FROM json_each(@statuses))
-    AND ("leaseUntil" IS NULL OR "leaseUntil" <= @now) ORDER BY "createdAt" LIMIT @limit) RETURNING "id", "createdAt"`;
-const RENEW = `UPDATE "Run" SET "leaseUntil" = @until WHERE "id" IN (SELECT value FROM json_each(@ids))
-  AND "leaseOwner" = @owner AND "leaseUntil" > @now RETURNING "id"`;
+// Claims and renewals read SQLite's clock ('now', the machine's), not the caller's: one
+// statement checks and times the lease. The text has Prisma's fixed-width ISO form.
+const NOW = `strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now')`;
+const UNTIL = `strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now', '+' || (@leaseMs / 1000.0) || ' seconds')`;
+const claimSql = (byId: boolean) => `UPDATE "Run" SET "leaseOwner" = @owner, "leaseUntil" = ${UNTIL} WHERE "id" IN (
+  SELECT "id" FROM "Run" WHERE "status" IN (SELECT value FROM json_each(@statuses))${byId ? ' AND "id" IN (SELECT value FROM json_each(@ids))' : ''}
+    AND ("leaseUntil" IS NULL OR "leaseUntil" <= ${NOW} OR "leaseOwner" = @own) ORDER BY "createdAt" LIMIT @limit) RETURNING "id", "createdAt"`;
+const RENEW = `UPDATE "Run" SET "leaseUntil" = ${UNTIL} WHERE "id" IN (SELECT value FROM json_each(@ids))
+  AND "leaseOwner" = @owner AND "leaseUntil" > ${NOW} RETURNING "id"`;
 const RELEASE = 'UPDATE "Run" SET "leaseOwner" = NULL, "leaseUntil" = NULL WHERE "id" = ? AND "leaseOwner" = ?';
 const READ = 'SELECT "seq", "type", "payload", "createdAt" FROM "RunEvent" WHERE "runId" = ? AND "seq" > ? ORDER BY "seq" LIMIT ?';
 
@@ -85,7 +90,7 @@ export function openSqliteJournal(file: string, synchronous: 'NORMAL' | 'FULL', 
     savepoint: db.prepare('SAVEPOINT w'), releaseSp: db.prepare('RELEASE w'), rollbackTo: db.prepare('ROLLBACK TO w'),
     advance: db.prepare(ADVANCE).pluck(), advanceAndChange: db.prepare(ADVANCE_AND_CHANGE).pluck(),
     insertEvent: db.prepare(INSERT_EVENT), upsertStep: db.prepare(UPSERT_STEP),
-    claim: db.prepare(CLAIM).raw(), renew: db.prepare(RENEW).pluck(), release: db.prepare(RELEASE), read: db.prepare(READ).raw(),
+    claim: db.prepare(claimSql(false)).raw(), claimById: db.prepare(claimSql(true)).raw(), renew: db.prepare(RENEW).pluck(), release: db.prepare(RELEASE), read: db.prepare(READ).raw(),
   };
 
   /** Runs a write, retrying from a timer while another connection holds the lock. The first
@@ -198,21 +203,19 @@ export function openSqliteJournal(file: string, synchronous: 'NORMAL' | 'FULL', 
         return Promise.reject(err);
       }
     },
-    async claim(owner, { statuses, limit, leaseMs }) {
+    async claim(owner, { statuses, limit, leaseMs, runIds, own }) {
       open();
       return withLock(() => {
-        const now = Date.now();
-        const rows = s.claim.all({ owner, until: isoDate(new Date(now + leaseMs)), statuses: JSON.stringify(statuses), now: isoDate(new Date(now)), limit }) as [string, string][];
+        // @own never matches a NULL owner, and no owner is the empty string.
+        const params = { owner, leaseMs, statuses: JSON.stringify(statuses), limit, own: own ? owner : null };
+        const rows = (runIds ? s.claimById.all({ ...params, ids: JSON.stringify(runIds) }) : s.claim.all(params)) as [string, string][];
         // RETURNING has no order: oldest first, the order to start them in.
         return rows.sort((a, b) => parseDate(a[1]).getTime() - parseDate(b[1]).getTime() || (a[0] < b[0] ? -1 : 1)).map((r) => r[0]);
       });
     },
     async renew(owner, runIds, leaseMs) {
       open();
-      const kept = new Set(await withLock(() => {
-        const now = Date.now();
-        return s.renew.all({ owner, ids: JSON.stringify(runIds), until: isoDate(new Date(now + leaseMs)), now: isoDate(new Date(now)) }) as string[];
-      }));
+      const kept = new Set(await withLock(() => s.renew.all({ owner, ids: JSON.stringify(runIds), leaseMs }) as string[]));
       return runIds.filter((id) => !kept.has(id));
     },
     async release(owner, runId) {

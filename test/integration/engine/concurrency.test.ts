@@ -2,7 +2,7 @@
 // concurrency groups (queue in order, a limit above one, cancel_in_progress, cancelling a run
 // that waits), the per-process cap on active runs, and control requests that reach the
 // process executing the run.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { databaseKinds, freshDatabase, type TestDatabase } from '../../helpers/databases.ts';
 import { startTestServer, type TestServer } from '../../helpers/server.ts';
 import { testRegistry } from '../../helpers/test-nodes.ts';
@@ -102,6 +102,50 @@ describe.each(databaseKinds)('concurrency on %s', (kind) => {
     await waitFor(() => holding(newer), { what: 'the newer run to hold', timeoutMs: 15_000 });
     release(newer);
     await until(newer, 'completed');
+  });
+
+  it('cancel_in_progress: runs started at the same instant on two processes keep exactly the newest by (createdAt, id)', async () => {
+    // The database's clock stands still for this group: every start gets the same createdAt,
+    // a tie that only the id can break.
+    const db = a.app.context.db;
+    const sameInstant = kind === 'postgresql'
+      ? [`CREATE FUNCTION same_instant() RETURNS trigger AS $$ BEGIN NEW."createdAt" := '2026-06-01 12:00:00'; RETURN NEW; END $$ LANGUAGE plpgsql`,
+        `CREATE TRIGGER same_instant BEFORE UPDATE OF "createdAt" ON "Run" FOR EACH ROW WHEN (NEW."concurrencyKey" = 'latest') EXECUTE FUNCTION same_instant()`]
+      : [`CREATE TRIGGER same_instant AFTER UPDATE OF "createdAt" ON "Run" WHEN NEW."concurrencyKey" = 'latest'
+          BEGIN UPDATE "Run" SET "createdAt" = '2026-06-01T12:00:00.000+00:00' WHERE "id" = NEW."id"; END`];
+    for (const sql of sameInstant) await db.$executeRawUnsafe(sql);
+    let ids: string[];
+    try {
+      ids = (await Promise.all([a, b, a, b].map((s) => s.app.context.runs.start({ workflowId: 'latest' })))).map((r) => r.runId);
+    } finally {
+      for (const sql of kind === 'postgresql' ? ['DROP TRIGGER same_instant ON "Run"', 'DROP FUNCTION same_instant()'] : ['DROP TRIGGER same_instant']) await db.$executeRawUnsafe(sql);
+    }
+    const rows = await a.app.context.db.run.findMany({ where: { id: { in: ids } } });
+    expect(new Set(rows.map((r) => r.createdAt.getTime())).size).toBe(1);
+    const newest = [...ids].sort().at(-1)!;
+    for (const id of ids) if (id !== newest) await until(id, 'cancelled');
+    await waitFor(() => holding(newest), { what: 'the newest run to hold', timeoutMs: 15_000 });
+    expect(ids.filter(holding)).toEqual([newest]);
+    release(newest);
+    await until(newest, 'completed');
+  });
+
+  it('cancel_in_progress: the newest run by the database\'s clock wins, whatever the creating process\'s clock says', async () => {
+    const first = (await a.app.context.runs.start({ workflowId: 'latest' })).runId;
+    await waitFor(() => holding(first), { what: 'the first run to hold' });
+    // Started after it, by a process whose clock is an hour behind.
+    vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
+    vi.setSystemTime(Date.now() - 60 * 60 * 1000);
+    let second: string;
+    try {
+      second = (await b.app.context.runs.start({ workflowId: 'latest' })).runId;
+    } finally {
+      vi.useRealTimers();
+    }
+    await until(first, 'cancelled');
+    await waitFor(() => holding(second), { what: 'the second run to hold', timeoutMs: 15_000 });
+    release(second);
+    await until(second, 'completed');
   });
 
   it('cancels a run that is waiting for its group without ever starting it', async () => {

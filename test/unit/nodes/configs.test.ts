@@ -53,6 +53,7 @@ const cases: Case[] = [
   { type: 'http', config: { url: 'https://example.com', verb: 'GET' }, error: 'Unrecognized key' },
   { type: 'http', config: { method: 'GET' }, error: 'expected string' },
   { type: 'http', config: { url: 'https://example.com', expect_status: [99] }, error: 'Too small' },
+  { type: 'http', config: { url: 'http://localhost:8080', allow_private: true } },
   { type: 'agent', config: { prompt: 'Fix the tests.' } },
   { type: 'agent', config: { cli: 'custom', command: 'my-agent --yes', prompt: 'Fix the tests.', output: 'json' } },
   { type: 'agent', config: { cli: 'custom', prompt: 'Fix the tests.' }, error: 'cli: custom needs `command`' },
@@ -68,6 +69,9 @@ const cases: Case[] = [
   { type: 'notify', config: { channel: 'email', message: 'Done' }, error: 'channel: email needs `to`' },
   { type: 'emit', config: { event: 'plan_validated', payload: { plan: { id: 'p1' } } } },
   { type: 'emit', config: { event: 'plan validated' }, error: 'must be an event name' },
+  { type: 'transform', config: { outputs: { total: '${{ steps.count.outputs.n + 1 }}', tags: ['a'] } } },
+  { type: 'transform', config: { outputs: { 'not a name': 1 } }, error: 'must be an identifier' },
+  { type: 'transform', config: {}, error: 'expected record' },
 ];
 
 const ajv = new Ajv2020({ strict: false, allErrors: true });

@@ -30,9 +30,22 @@ describe('configuration', () => {
     ['SQLITE_SYNCHRONOUS', 'OFF'],
     ['STEP_LOG_MAX_BYTES', '100'],
     ['STEP_LOG_MAX_BYTES', '2000000000'],
+    ['HTTP_ALLOW_PRIVATE', 'yes'],
   ])('stops on a bad %s with a message naming it', (name, value) => {
     expect(() => parseEnv({ [name]: value })).toThrow(ConfigError);
     expect(() => parseEnv({ [name]: value })).toThrow(new RegExp(`${name}="${value}"`));
+  });
+
+  it('refuses private network addresses by default in production only', () => {
+    const dir = tmp();
+    const policy = (env: Record<string, string>, dev?: boolean) => loadConfig({ DATA_DIR: dir, ...env }, { dev }).runners.privateNetwork;
+    expect(policy({})).toBe('refuse');
+    expect(policy({ NODE_ENV: 'development' })).toBe('allow');
+    expect(policy({ NODE_ENV: 'test' })).toBe('allow');
+    expect(policy({}, true)).toBe('allow');
+    expect(policy({ NODE_ENV: 'test', HTTP_ALLOW_PRIVATE: 'false' })).toBe('refuse');
+    expect(policy({ HTTP_ALLOW_PRIVATE: 'true' })).toBe('allow');
+    expect(policy({ HTTP_ALLOW_PRIVATE: 'never' }, true)).toBe('never');
   });
 
   it('generates a secret key once, readable by the owner only, and keeps it', () => {

@@ -94,6 +94,21 @@ describe.each(databaseKinds)('journal store leases on %s', (kind) => {
     expect(rows.map((r) => r.leaseOwner)).toEqual(['b', 'b', 'b']);
   });
 
+  it('claim by run ids takes only those runs, judged by the database clock; with own, re-times this owner\'s lease', async () => {
+    const { runs, claimable } = await fresh(3);
+    const [x, y, z] = runs as [string, string, string];
+    expect(await store.claim('ids', { ...claimable(5), runIds: [y, 'no-such-run'] })).toEqual([y]);
+    expect(await store.claim('other', { ...claimable(5), runIds: [y, z] })).toEqual([z]); // y is held
+    // A lease written by a clock far ahead (an hour) is still a live lease: nobody takes it...
+    await fx.db.run.update({ where: { id: x }, data: { leaseOwner: 'ahead', leaseUntil: new Date(Date.now() + 3_600_000) } });
+    expect(await store.claim('other', { ...claimable(5), runIds: [x] })).toEqual([]);
+    // ...but its owner re-times it by the database's clock.
+    expect(await store.claim('ahead', { ...claimable(5), runIds: [x], own: true })).toEqual([x]);
+    const until = (await fx.db.run.findUniqueOrThrow({ where: { id: x } })).leaseUntil!.getTime();
+    expect(until).toBeLessThan(Date.now() + LONG + 5_000);
+    expect(until).toBeGreaterThan(Date.now() + LONG - 5_000);
+  });
+
   it('renew extends held leases and reports the lost ones', async () => {
     const { runs, claimable } = await fresh(3);
     const [kept, lost, expired] = runs as [string, string, string];
