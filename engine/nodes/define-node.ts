@@ -214,7 +214,7 @@ export interface ExecOptions {
   stdin?: string | Uint8Array;
   /** false: do not copy output into the step log (the runner streams it itself). */
   stream?: boolean;
-  /** Per-stream cap of what is kept in ExecResult.stdout/stderr (bytes; default 1 MiB). */
+  /** Per-stream cap of what is kept in ExecResult.stdout/stderr (bytes; default 1 MiB): the last bytes, where a program's error is. */
   maxBuffer?: number;
 }
 
