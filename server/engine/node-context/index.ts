@@ -2,7 +2,7 @@
 // engine/nodes/define-node.ts). One factory per run service; it also knows every child process
 // still alive, so shutdown can wait for their groups to die rather than orphan them.
 import type { EventEmitter } from 'node:events';
-import type { NodeContext } from '../../../engine/nodes/define-node.ts';
+import type { ExecOptions, ExecResult, NodeContext } from '../../../engine/nodes/define-node.ts';
 import type { StepLogWriter } from '../step-logs.ts';
 import { artifactDir, createArtifacts } from './artifacts.ts';
 import { createExec } from './exec.ts';
@@ -40,33 +40,78 @@ export interface StepIdentity {
   workspace: string;
 }
 
+interface Shared {
+  opts: NodeContextOptions;
+  killGraceMs: number;
+  baseEnv: Record<string, string>;
+  track(p: Promise<unknown>): void;
+}
+
+/**
+ * One step attempt's ctx. A class with its methods on the prototype, and exec / artifacts
+ * made on first use: most steps touch little of ctx, and building a dozen closures per step
+ * was a measurable share of a trivial step's cost.
+ */
+class StepContext implements NodeContext {
+  readonly signal: AbortSignal;
+  readonly runId: string;
+  readonly stepId: string;
+  readonly attempt: number;
+  readonly idempotencyKey: string;
+  readonly workspace: string;
+  private execFn?: NodeContext['exec'];
+  private artifactStore?: NodeContext['artifacts'];
+
+  constructor(step: StepIdentity, private readonly out: StepLogWriter, private readonly shared: Shared) {
+    this.signal = step.signal;
+    this.runId = step.runId;
+    this.stepId = step.stepId;
+    this.attempt = step.attempt;
+    this.idempotencyKey = step.idempotencyKey;
+    this.workspace = step.workspace;
+    // Runners pass these around detached (`child.stdout.on('data', ctx.stdout)`).
+    this.log = this.log.bind(this);
+    this.stdout = this.stdout.bind(this);
+    this.stderr = this.stderr.bind(this);
+  }
+
+  log(line: string): void { this.out.write('log', line.endsWith('\n') ? line : `${line}\n`); }
+  stdout(chunk: string | Uint8Array): void { this.out.write('stdout', chunk); }
+  stderr(chunk: string | Uint8Array): void { this.out.write('stderr', chunk); }
+  secret(name: string): Promise<string> { return readSecret(this.shared.opts.secrets, name); }
+
+  exec(command: string, args: readonly string[], options?: ExecOptions): Promise<ExecResult> {
+    const { baseEnv, killGraceMs, track } = this.shared;
+    this.execFn ??= createExec({ signal: this.signal, workspace: this.workspace, stdout: this.stdout, stderr: this.stderr, baseEnv, killGraceMs, track });
+    return this.execFn(command, args, options);
+  }
+
+  get artifacts(): NodeContext['artifacts'] {
+    return (this.artifactStore ??= createArtifacts(artifactDir(this.shared.opts.dataDir, this.runId, this.stepId)));
+  }
+
+  async emit(event: string, payload: unknown): Promise<void> {
+    const e: EmittedEvent = { event, payload: structuredClone(payload), runId: this.runId, stepId: this.stepId, idempotencyKey: this.idempotencyKey, at: new Date().toISOString() };
+    this.shared.opts.bus.emit('emitted', e);
+  }
+}
+
 export function createNodeContexts(opts: NodeContextOptions) {
-  const killGraceMs = opts.killGraceMs ?? 2000;
-  const baseEnv = opts.baseEnv ?? minimalEnv();
   const live = new Set<Promise<unknown>>();
-  const track = (p: Promise<unknown>) => {
-    const settled = p.then(() => undefined, () => undefined);
-    live.add(settled);
-    void settled.then(() => live.delete(settled));
+  const shared: Shared = {
+    opts,
+    killGraceMs: opts.killGraceMs ?? 2000,
+    baseEnv: opts.baseEnv ?? minimalEnv(),
+    track(p) {
+      const settled = p.then(() => undefined, () => undefined);
+      live.add(settled);
+      void settled.then(() => live.delete(settled));
+    },
   };
 
   return {
     build(step: StepIdentity, out: StepLogWriter): NodeContext {
-      const stdout = (chunk: string | Uint8Array) => out.write('stdout', chunk);
-      const stderr = (chunk: string | Uint8Array) => out.write('stderr', chunk);
-      return {
-        ...step,
-        log: (line) => out.write('log', line.endsWith('\n') ? line : `${line}\n`),
-        stdout,
-        stderr,
-        secret: (name) => readSecret(opts.secrets, name),
-        exec: createExec({ signal: step.signal, workspace: step.workspace, stdout, stderr, baseEnv, killGraceMs, track }),
-        artifacts: createArtifacts(artifactDir(opts.dataDir, step.runId, step.stepId)),
-        emit: async (event, payload) => {
-          const e: EmittedEvent = { event, payload: structuredClone(payload), runId: step.runId, stepId: step.stepId, idempotencyKey: step.idempotencyKey, at: new Date().toISOString() };
-          opts.bus.emit('emitted', e);
-        },
-      };
+      return new StepContext(step, out, shared);
     },
 
     /**
