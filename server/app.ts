@@ -55,15 +55,16 @@ export interface Switchyard {
 const DRAIN_MS = 2500;
 
 /** The built-in node types (or the ones a test gives), plus those of NODE_DIRS. */
-async function nodeTypes(config: Config, opts: SwitchyardOptions, log: Logger): Promise<{ registry: NodeRegistry; runners: NodeRunner[] }> {
+async function nodeTypes(config: Config, opts: SwitchyardOptions, log: Logger): Promise<{ registry: NodeRegistry; runners: NodeRunner[]; external: ReadonlySet<string> }> {
   const registry = opts.registry ?? nodeRegistry;
   const runners = opts.runners ?? nodeRunners;
-  if (config.nodeDirs.length === 0) return { registry, runners };
+  if (config.nodeDirs.length === 0) return { registry, runners, external: new Set() };
   const external = await loadExternalNodes(config.nodeDirs, new Set(registry.list().map((d) => d.type)));
   for (const n of external) log.info('node type loaded', { type: n.type, dir: n.dir });
   return {
     registry: createNodeRegistry([...registry.list(), ...external.map((n) => n.definition)]),
     runners: [...runners, ...external.map((n) => n.runner)],
+    external: new Set(external.map((n) => n.type)),
   };
 }
 
@@ -72,7 +73,7 @@ export async function createSwitchyard(config: Config, opts: SwitchyardOptions =
   const { db, migrated } = await openMigratedDatabase(config.database);
   if (migrated.applied.length) log.info('database migrated', { applied: migrated.applied });
 
-  let nodes: { registry: NodeRegistry; runners: NodeRunner[] };
+  let nodes: Awaited<ReturnType<typeof nodeTypes>>;
   try {
     nodes = await nodeTypes(config, opts, log);
   } catch (err) {
@@ -97,7 +98,7 @@ export async function createSwitchyard(config: Config, opts: SwitchyardOptions =
     provider: config.database.provider, maxActiveRuns: config.engine.maxActiveRuns, stepLogMaxBytes: config.engine.stepLogMaxBytes, maxParallelPerRun: config.engine.maxParallelStepsPerRun,
     secrets: createEnvSecretStore(config.secretEnv), killGraceMs: opts.killGraceMs,
   });
-  const context: Context = { db, config, log, health, registry, nodeData: registry.list().map(toNodeData), workflows, versions, runs, journal };
+  const context: Context = { db, config, log, health, registry, nodeData: registry.list().map((d) => (nodes.external.has(d.type) ? { ...toNodeData(d), external: true as const } : toNodeData(d))), workflows, versions, runs, journal };
   const realtime = createRealtime(log.child('socket'));
   const yjs = createYjsService({ persistence: createPrismaYjsPersistence(db), logger: log.child('yjs') });
 

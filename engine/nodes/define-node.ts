@@ -108,12 +108,14 @@ export function migrateConfig(def: NodeDefinition, config: Record<string, unknow
 // ── As data ─────────────────────────────────────────────────────────────────────────────
 
 /** A definition as plain JSON: what the browser gets for node types it never imported. */
-export type NodeData = Omit<NodeDefinition, 'config' | 'migrations' | 'container'> & {
+export type NodeData = Omit<NodeDefinition, 'config' | 'migrations' | 'container' | 'breaker'> & {
   container: boolean;
   /** JSON Schema (draft 2020-12) of the config, with defaults: enough to render a form. */
   configSchema: Record<string, unknown>;
   /** The config an empty form starts with: the schema's defaults. */
   defaults: Record<string, unknown>;
+  /** Loaded from a folder outside nodes/ (NODE_DIRS) rather than built in. */
+  external?: true;
 };
 
 export function configJsonSchema(def: NodeDefinition): Record<string, unknown> {

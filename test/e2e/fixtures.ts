@@ -5,11 +5,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freshPostgres } from '../helpers/databases.ts';
-import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
+import { repoRoot, startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
 
 async function start(env: Record<string, string> = {}): Promise<{ server: ServerProcess; cleanup: () => void }> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'switchyard-e2e-'));
-  const server = await startServerProcess({ DATA_DIR: dataDir, ...env });
+  // The sample external node types are loaded too, as a user's NODE_DIRS would be.
+  const server = await startServerProcess({ DATA_DIR: dataDir, NODE_DIRS: path.join(repoRoot, 'examples/nodes'), ...env });
   return { server, cleanup: () => rmSync(dataDir, { recursive: true, force: true }) };
 }
 
