@@ -4,15 +4,19 @@
 // - Journal first. Every state change is an append: RunEvent rows plus the Run/RunStep row
 //   changes they describe, in ONE transaction. Nothing acts on a change, or hears of it,
 //   before append() resolves — by then it is committed (durable per the database's setting).
-// - Numbering. Run.lastSeq is the run's last event number. An append moves it by its event
-//   count inside the transaction (UPDATE … RETURNING) and numbers its events from the old
-//   value: the row lock serialises writers, a rolled-back append takes its numbers back,
-//   so seq is dense (1, 2, 3 …) and gap-free across processes.
-// - Fencing. That same UPDATE only matches while leaseOwner = owner and leaseUntil > now, so
-//   checking the lease and taking the numbers is one step on one locked row: a claimer
-//   either waits for the append to commit or sees the lease it took and refuses the append.
-//   A process that stalled past its lease has its late commit refused with LeaseLostError,
-//   and nothing of that append is written.
+// - Numbering. seq is dense per run (1, 2, 3 …) and gap-free across processes; a rolled-back
+//   append takes its numbers back. PostgreSQL: Run.lastSeq is the counter — an append moves
+//   it by its event count (UPDATE … RETURNING) and numbers its events from the old value, the
+//   row lock serialising writers. SQLite: the database's write lock already serialises
+//   writers, so the holder numbers from its own count (looked up once per lease) and writes
+//   the Run row only when the run's fields change; Run.lastSeq is brought up to date then
+//   and at release, so it is exact whenever no process holds the run. Readers wanting the
+//   last number of a running run ask the journal (max(seq)).
+// - Fencing. Every append checks leaseOwner = owner and leaseUntil > now in the same
+//   transaction as its writes — PostgreSQL in the numbering UPDATE, on one locked row; SQLite
+//   with a read under the write lock — so a claimer either waits for the append to commit or
+//   sees the lease it took and refuses the append. A process that stalled past its lease has
+//   its late commit refused with LeaseLostError, and nothing of that append is written.
 // - Clock. Lease decisions are made in SQL by the database's clock, never by a caller's
 //   Date.now(): PostgreSQL's for claims, renewals and fences alike, so workers with skewed
 //   clocks still agree on expiry; SQLite's own clock ('now') for claims and renewals, and

@@ -36,16 +36,20 @@ function parseDate(v: unknown): Date {
 const isBusy = (err: unknown): boolean => (err as { code?: string }).code?.startsWith('SQLITE_BUSY') ?? false;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const ADVANCE = 'UPDATE "Run" SET "lastSeq" = "lastSeq" + ? WHERE "id" = ? AND "leaseOwner" = ? AND "leaseUntil" > ? RETURNING "lastSeq"';
-// The same with the run's own fields; a separate statement so the common event-only write
-// does not rewrite the (status, leaseUntil) index entry.
-const ADVANCE_AND_CHANGE = `UPDATE "Run" SET "lastSeq" = "lastSeq" + @n,
+// The fence of an event-only write only reads the Run row: under BEGIN IMMEDIATE this
+// connection holds the database's write lock, so nobody can take the lease between the check
+// and the commit — and not writing the Run row saves a page per commit (a third of a
+// sequential append's cost). Events are numbered from the store's own count (see lastSeqs).
+const FENCE = 'SELECT 1 FROM "Run" WHERE "id" = ? AND "leaseOwner" = ? AND "leaseUntil" > ?';
+const MAX_SEQ = 'SELECT coalesce(max("seq"), 0) FROM "RunEvent" WHERE "runId" = ?';
+// A write that changes the run's own fields writes the row anyway, lastSeq with it.
+const FENCE_AND_CHANGE = `UPDATE "Run" SET "lastSeq" = @last,
   "status" = CASE WHEN @m & 1 THEN @status ELSE "status" END,
   "outputs" = CASE WHEN @m & 2 THEN @outputs ELSE "outputs" END,
   "error" = CASE WHEN @m & 4 THEN @error ELSE "error" END,
   "startedAt" = CASE WHEN @m & 8 THEN @startedAt ELSE "startedAt" END,
   "finishedAt" = CASE WHEN @m & 16 THEN @finishedAt ELSE "finishedAt" END
-WHERE "id" = @id AND "leaseOwner" = @owner AND "leaseUntil" > @now RETURNING "lastSeq"`;
+WHERE "id" = @id AND "leaseOwner" = @owner AND "leaseUntil" > @now RETURNING 1`;
 const INSERT_EVENT = 'INSERT INTO "RunEvent" ("runId", "seq", "type", "payload", "createdAt") VALUES (?, ?, ?, ?, ?)';
 const UPSERT_STEP = `INSERT INTO "RunStep" ("id", "runId", "stepId", "iteration", "status", "attempt", "input", "output", "error", "summary", "startedAt", "finishedAt")
 VALUES (@id, @runId, @stepId, @iteration, @status, coalesce(@attempt, 0), @input, @output, @error, @summary, @startedAt, @finishedAt)
@@ -66,7 +70,9 @@ const claimSql = (byId: boolean) => `UPDATE "Run" SET "leaseOwner" = @owner, "le
     AND ("leaseUntil" IS NULL OR "leaseUntil" <= ${NOW} OR "leaseOwner" = @own) ORDER BY "createdAt" LIMIT @limit) RETURNING "id", "createdAt"`;
 const RENEW = `UPDATE "Run" SET "leaseUntil" = ${UNTIL} WHERE "id" IN (SELECT value FROM json_each(@ids))
   AND "leaseOwner" = @owner AND "leaseUntil" > ${NOW} RETURNING "id"`;
-const RELEASE = 'UPDATE "Run" SET "leaseOwner" = NULL, "leaseUntil" = NULL WHERE "id" = ? AND "leaseOwner" = ?';
+// Letting go also brings Run.lastSeq up to date: it is exact whenever no process holds the run.
+const RELEASE = `UPDATE "Run" SET "leaseOwner" = NULL, "leaseUntil" = NULL,
+  "lastSeq" = (SELECT coalesce(max("seq"), 0) FROM "RunEvent" WHERE "runId" = "Run"."id") WHERE "id" = ? AND "leaseOwner" = ?`;
 const READ = 'SELECT "seq", "type", "payload", "createdAt" FROM "RunEvent" WHERE "runId" = ? AND "seq" > ? ORDER BY "seq" LIMIT ?';
 
 type Entry = Pending<EncodedWrite, AppendedEvent[]>;
@@ -88,7 +94,7 @@ export function openSqliteJournal(file: string, synchronous: 'NORMAL' | 'FULL', 
   const s = {
     begin: db.prepare('BEGIN IMMEDIATE'), commit: db.prepare('COMMIT'), rollback: db.prepare('ROLLBACK'),
     savepoint: db.prepare('SAVEPOINT w'), releaseSp: db.prepare('RELEASE w'), rollbackTo: db.prepare('ROLLBACK TO w'),
-    advance: db.prepare(ADVANCE).pluck(), advanceAndChange: db.prepare(ADVANCE_AND_CHANGE).pluck(),
+    fence: db.prepare(FENCE).pluck(), maxSeq: db.prepare(MAX_SEQ).pluck(), fenceAndChange: db.prepare(FENCE_AND_CHANGE).pluck(),
     insertEvent: db.prepare(INSERT_EVENT), upsertStep: db.prepare(UPSERT_STEP),
     claim: db.prepare(claimSql(false)).raw(), claimById: db.prepare(claimSql(true)).raw(), renew: db.prepare(RENEW).pluck(), release: db.prepare(RELEASE), read: db.prepare(READ).raw(),
   };
@@ -107,15 +113,27 @@ export function openSqliteJournal(file: string, synchronous: 'NORMAL' | 'FULL', 
     })();
   }
 
-  /** One write inside the open transaction. A refused write (LeaseLostError) or one whose
-   *  first statement fails has written nothing; a failure after that throws PartialWrite. */
-  function applyWrite(w: EncodedWrite, nowIso: string, at: Date): AppendedEvent[] {
+  /**
+   * The last event number of each run this store writes, as committed. Only the lease holder
+   * appends, so while this process holds a run nobody else moves it; a run is looked up once
+   * (MAX_SEQ) and forgotten when its lease is claimed (someone may have written meanwhile),
+   * released or found lost.
+   */
+  const lastSeqs = new Map<string, number>();
+
+  /** One write inside the open transaction, numbered from `pending` (this batch's numbers so
+   *  far) or the committed count. A refused write (LeaseLostError) or one whose first
+   *  statement fails has written nothing; a failure after that throws PartialWrite. */
+  function applyWrite(w: EncodedWrite, nowIso: string, at: Date, pending: Map<string, number>): AppendedEvent[] {
     const n = w.types.length;
-    const last = w.run
-      ? s.advanceAndChange.get({ n, id: w.runId, owner: w.owner, now: nowIso, m: w.run.mask, status: w.run.status, outputs: w.run.outputs, error: w.run.error, startedAt: w.run.startedAt, finishedAt: w.run.finishedAt })
-      : s.advance.get(n, w.runId, w.owner, nowIso);
-    if (last === undefined) throw new LeaseLostError(w.runId, w.owner);
-    const base = (last as number) - n;
+    const base = pending.get(w.runId) ?? lastSeqs.get(w.runId) ?? (s.maxSeq.get(w.runId) as number);
+    const fenced = w.run
+      ? s.fenceAndChange.get({ last: base + n, id: w.runId, owner: w.owner, now: nowIso, m: w.run.mask, status: w.run.status, outputs: w.run.outputs, error: w.run.error, startedAt: w.run.startedAt, finishedAt: w.run.finishedAt })
+      : s.fence.get(w.runId, w.owner, nowIso);
+    if (fenced === undefined) {
+      lastSeqs.delete(w.runId);
+      throw new LeaseLostError(w.runId, w.owner);
+    }
     const events: AppendedEvent[] = [];
     try {
       for (let i = 0; i < n; i++) {
@@ -128,17 +146,18 @@ export function openSqliteJournal(file: string, synchronous: 'NORMAL' | 'FULL', 
     } catch (err) {
       throw new PartialWrite(err);
     }
+    pending.set(w.runId, base + n);
     return events;
   }
 
   /** Applies the writes in order. isolate: each behind its own savepoint, so a failing one is
    *  undone alone; otherwise stops at the first partial write (the caller undoes the batch). */
-  function applyAll(batch: Entry[], nowIso: string, at: Date, isolate: boolean): Outcome[] {
+  function applyAll(batch: Entry[], nowIso: string, at: Date, isolate: boolean, pending: Map<string, number>): Outcome[] {
     const out: Outcome[] = [];
     for (const p of batch) {
       if (isolate) s.savepoint.run();
       try {
-        out.push({ p, events: applyWrite(p.item, nowIso, at) });
+        out.push({ p, events: applyWrite(p.item, nowIso, at, pending) });
         if (isolate) s.releaseSp.run();
       } catch (err) {
         if (!db.inTransaction) throw err; // SQLite gave the transaction up (I/O error, full disk)
@@ -159,11 +178,16 @@ export function openSqliteJournal(file: string, synchronous: 'NORMAL' | 'FULL', 
     const at = new Date();
     const nowIso = isoDate(at);
     let out: Outcome[];
+    // Numbers count only once committed: a rolled-back batch takes them back.
+    const pending = new Map<string, number>();
     try {
-      out = applyAll(batch, nowIso, at, isolate);
+      out = applyAll(batch, nowIso, at, isolate, pending);
       const partial = !isolate && out.some((o) => o.partial);
       if (partial || out.every((o) => o.err !== undefined)) s.rollback.run();
-      else s.commit.run();
+      else {
+        s.commit.run();
+        for (const [runId, seq] of pending) lastSeqs.set(runId, seq);
+      }
       if (partial && batch.length > 1) return false;
     } catch (err) {
       if (db.inTransaction) s.rollback.run();
@@ -209,6 +233,7 @@ export function openSqliteJournal(file: string, synchronous: 'NORMAL' | 'FULL', 
         // @own never matches a NULL owner, and no owner is the empty string.
         const params = { owner, leaseMs, statuses: JSON.stringify(statuses), limit, own: own ? owner : null };
         const rows = (runIds ? s.claimById.all({ ...params, ids: JSON.stringify(runIds) }) : s.claim.all(params)) as [string, string][];
+        for (const [id] of rows) lastSeqs.delete(id);
         // RETURNING has no order: oldest first, the order to start them in.
         return rows.sort((a, b) => parseDate(a[1]).getTime() - parseDate(b[1]).getTime() || (a[0] < b[0] ? -1 : 1)).map((r) => r[0]);
       });
@@ -221,6 +246,7 @@ export function openSqliteJournal(file: string, synchronous: 'NORMAL' | 'FULL', 
     async release(owner, runId) {
       open();
       await writer.drain();
+      lastSeqs.delete(runId);
       await withLock(() => s.release.run(runId, owner));
     },
     async read(runId, afterSeq = 0, limit = -1) {

@@ -64,10 +64,12 @@ export const runsRouter = router({
       },
     });
     if (!run) throw new NotFoundError('Run', input.runId);
+    // The journal's own last number: Run.lastSeq lags on SQLite while a process holds the run.
+    const last = await ctx.db.runEvent.aggregate({ where: { runId: run.id }, _max: { seq: true } });
     const iso = (d: Date | null) => d?.toISOString() ?? null;
     return {
       id: run.id, workflowId: run.workflowId, number: run.number, version: run.version.number, status: run.status, inputs: run.inputs,
-      outputs: run.outputs, error: run.error, lastSeq: run.lastSeq, createdAt: iso(run.createdAt), startedAt: iso(run.startedAt), finishedAt: iso(run.finishedAt),
+      outputs: run.outputs, error: run.error, lastSeq: last._max.seq ?? 0, createdAt: iso(run.createdAt), startedAt: iso(run.startedAt), finishedAt: iso(run.finishedAt),
       trigger: run.trigger, origin: run.origin, sourceRunId: run.sourceRunId, sourceStep: run.sourceStep,
       parent: run.parentRunId ? { runId: run.parentRunId, step: run.parentStepKey?.replace(/#\d+$/, '') ?? null } : null,
       children: run.children.map((c) => ({ runId: c.id, number: c.number, workflowId: c.workflowId, status: c.status, step: c.parentStepKey?.replace(/#\d+$/, '') ?? null })),

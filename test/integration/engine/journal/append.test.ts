@@ -29,6 +29,14 @@ describe.each(databaseKinds)('journal store append on %s', (kind) => {
   const ev = (runId: string, type: string, payload: unknown = {}, extra: Partial<JournalWrite> = {}): JournalWrite =>
     ({ runId, owner: OWNER, events: [{ type, payload }], ...extra });
 
+  it('leaves Run.lastSeq exact once the holder lets go of the run', async () => {
+    const [run] = await leased(1) as [string];
+    for (let i = 0; i < 3; i++) await store.append(ev(run, 'e'));
+    await store.release(OWNER, run);
+    const row = await fx.db.run.update({ where: { id: run }, data: { status: 'done' } }); // not claimable by later tests
+    expect([row.lastSeq, row.leaseOwner]).toEqual([3, null]);
+  });
+
   it('numbers 50 concurrent appends to one run densely, each append contiguous', async () => {
     const [run] = await leased(1) as [string];
     // 1 to 3 events per append: numbering must stay dense across multi-event appends.
@@ -38,7 +46,10 @@ describe.each(databaseKinds)('journal store append on %s', (kind) => {
     for (const r of results) r.forEach((e, j) => expect(e.seq).toBe(r[0]!.seq + j));
     const seqs = results.flat().map((e) => e.seq).sort((a, b) => a - b);
     expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
-    expect((await fx.db.run.findUniqueOrThrow({ where: { id: run } })).lastSeq).toBe(seqs.length);
+    // Run.lastSeq may lag while the run is held (SQLite numbers from the journal); a write
+    // that changes the run row brings it up to date.
+    await store.append({ runId: run, owner: OWNER, events: [{ type: 'done', payload: {} }], run: { status: 'done' } });
+    expect((await fx.db.run.findUniqueOrThrow({ where: { id: run } })).lastSeq).toBe(seqs.length + 1);
     // Appends made together are numbered in call order.
     expect(results.map((r) => r[0]!.seq)).toEqual([...results.map((r) => r[0]!.seq)].sort((a, b) => a - b));
   });

@@ -30,11 +30,14 @@ describe.each(databaseKinds)('journal store leases on %s', (kind) => {
   const ev = (runId: string, owner: string, type = 'e', extra: Partial<JournalWrite> = {}): JournalWrite =>
     ({ runId, owner, events: [{ type, payload: {} }], ...extra });
 
-  /** Nothing of a refused write may land: no event, no lastSeq move, no run or step change. */
-  async function expectUntouched(runId: string, lastSeq: number): Promise<void> {
-    const row = await fx.db.run.findUniqueOrThrow({ where: { id: runId } });
-    expect([row.lastSeq, row.status]).toEqual([lastSeq, `queued-${statusCounter}`]);
-    expect(await fx.db.runEvent.count({ where: { runId } })).toBe(lastSeq);
+  const runRow = (runId: string) => fx.db.run.findUniqueOrThrow({ where: { id: runId } });
+
+  /** Nothing of a refused write may land: no event, no change to the run row (lastSeq and
+   *  status included), no step row. */
+  async function expectUntouched(runId: string, before: Awaited<ReturnType<typeof runRow>>, events: number): Promise<void> {
+    expect(await runRow(runId)).toEqual(before);
+    expect(before.status).toBe(`queued-${statusCounter}`);
+    expect(await fx.db.runEvent.count({ where: { runId } })).toBe(events);
     expect(await fx.db.runStep.count({ where: { runId } })).toBe(0);
   }
 
@@ -42,11 +45,12 @@ describe.each(databaseKinds)('journal store leases on %s', (kind) => {
     const { claimable } = await fresh(1);
     const [run] = await store.claim('stalled', claimable(1, SHORT)) as [string];
     await store.append(ev(run, 'stalled'));
+    const before = await runRow(run);
     await sleep(SHORT + 200);
     const late = store.append(ev(run, 'stalled', 'late', { run: { status: 'running' }, steps: [{ stepId: 's', iteration: '', status: 'running' }] }));
     await expect(late).rejects.toBeInstanceOf(LeaseLostError);
     await expect(store.append(ev(run, 'stalled', 'late-event-only'))).rejects.toBeInstanceOf(LeaseLostError);
-    await expectUntouched(run, 1);
+    await expectUntouched(run, before, 1);
   });
 
   it('refuses a writer once another owner claimed the run; the new owner numbers on', async () => {
