@@ -14,11 +14,13 @@ export function timeOrderedIds(): () => string {
   const node = pad(randomBytes(4).readUInt32BE(0), 6);
   let lastMs = 0;
   let counter = 0;
+  let prefix = '';
   return () => {
-    let ms = Date.now();
+    const ms = Date.now();
     // The counter orders ids within a millisecond; a clock that steps back keeps the last
     // time so ids never go backwards in this process.
-    if (ms <= lastMs) { ms = lastMs; counter++; } else { lastMs = ms; counter = 0; }
-    return `c${pad(ms, 9)}${pad(counter, 5)}${node}`;
+    if (ms <= lastMs) counter++;
+    else { lastMs = ms; counter = 0; prefix = `c${pad(ms, 9)}`; }
+    return `${prefix}${pad(counter, 5)}${node}`;
   };
 }
