@@ -2,6 +2,7 @@
 // SERVER ONLY: every node run.ts, with its side effects. Never import this from app/.
 
 import type { NodeRunner } from '../engine/nodes/define-node.ts';
+import agentRunner from './agent/run.ts';
 import emitRunner from './emit/run.ts';
 import gitRunner from './git/run.ts';
 import httpRunner from './http/run.ts';
@@ -10,6 +11,7 @@ import scriptRunner from './script/run.ts';
 import transformRunner from './transform/run.ts';
 
 export const nodeRunners: NodeRunner[] = [
+  agentRunner,
   emitRunner,
   gitRunner,
   httpRunner,
