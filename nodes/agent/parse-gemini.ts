@@ -49,7 +49,7 @@ export function geminiParser(note: (line: string) => void = () => undefined): Ou
       if (toolSinceText) { text = ''; toolSinceText = false; }
       text += e.delta === true ? str(e.content) : (text ? '\n' : '') + str(e.content);
     } else if (e.type === 'tool_use') {
-      flush();
+      if (!toolSinceText) flush();
       toolSinceText = true;
       note(`tool: ${str(e.tool_name) ?? '?'} ${oneLine(JSON.stringify(e.parameters ?? {}), 160)}`);
     } else if (e.type === 'error') {
@@ -76,7 +76,7 @@ export function geminiParser(note: (line: string) => void = () => undefined): Ou
       const single = whole ? jsonLine(whole.slice(whole.indexOf('{'))) : undefined;
       if (single) onWhole(single);
       if (report.finalMessage === undefined && text) {
-        flush();
+        if (!toolSinceText) flush();
         report.finalMessage = text;
       }
       return report;

@@ -43,7 +43,7 @@ export default defineRunner(definition, async (ctx, config) => {
     throw fail('COMMAND_NOT_FOUND', `The ${config.cli} CLI ("${built.command}") is not on the server's PATH: ${hint}.`, false, { command: built.command });
   });
 
-  const report = parseOutput(config.cli, result.stdout, ctx.log);
+  const report = parseOutput(config.cli, result.stdout, (line) => ctx.log(line));
   if (result.exitCode !== 0 || report.isError) {
     const how = result.exitCode === null ? `was killed by ${result.signal ?? 'a signal'}` : result.exitCode !== 0 ? `exited with code ${result.exitCode}` : 'reported an error';
     const why = report.errorMessage ?? lastLine(result.stderr) ?? lastTextLine(result.stdout);

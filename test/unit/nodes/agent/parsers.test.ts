@@ -97,6 +97,16 @@ describe('gemini stream-json and json', () => {
     expect(notes).toEqual(['assistant: I will look.', 'tool: read_file {"path":"x"}', 'assistant: Done now.']);
   });
 
+  it('notes each stretch of text once, and keeps the last one when a tool call came after it', () => {
+    const { report, notes } = chunked('gemini', lines(
+      { type: 'message', role: 'assistant', content: 'Checking.' },
+      { type: 'tool_use', tool_name: 'a', parameters: {} },
+      { type: 'tool_use', tool_name: 'b', parameters: {} },
+    ), 1000);
+    expect(notes).toEqual(['assistant: Checking.', 'tool: a {}', 'tool: b {}']);
+    expect(report.finalMessage).toBe('Checking.');
+  });
+
   it('reports a result with status error', () => {
     expect(parseOutput('gemini', lines({ type: 'result', status: 'error', error: { type: 'Error', message: 'quota' } }))).toMatchObject({ isError: true, errorMessage: 'quota' });
   });
