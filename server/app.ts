@@ -10,7 +10,8 @@ import { nodeRunners } from '../nodes/runners.generated.ts';
 import { createJournalStore } from './engine/journal-store.ts';
 import { loadExternalNodes } from './nodes/external-nodes.ts';
 import { createRunService } from './engine/run-service.ts';
-import { createEnvSecretStore } from './engine/node-context/index.ts';
+import { createSecretCipher } from './secrets/cipher.ts';
+import { createSecretStore } from './secrets/secret-store.ts';
 import type { Config } from './config.ts';
 import { openMigratedDatabase, type Db } from './db/index.ts';
 import { createHealthCheck, createHealthHandler } from './http/health.ts';
@@ -93,12 +94,15 @@ export async function createSwitchyard(config: Config, opts: SwitchyardOptions =
   const workflows = createWorkflowStore(db, registry);
   const versions = createVersionStore(db, registry, workflows);
   const journal = await createJournalStore(config.database, { busyTimeoutMs: 5000 });
+  const secrets = createSecretStore({ db, cipher: createSecretCipher(config.secretKey), env: config.secretEnv, log: log.child('secrets') });
+  await secrets.load();
+  secrets.start();
   const runs = createRunService({
     db, dataDir: config.dataDir, journal, registry, runners: applyRunnerSettings(nodes.runners, config.runners), log: log.child('engine'), leaseMs: opts.leaseMs ?? config.engine.leaseMs,
     provider: config.database.provider, maxActiveRuns: config.engine.maxActiveRuns, stepLogMaxBytes: config.engine.stepLogMaxBytes, maxParallelPerRun: config.engine.maxParallelStepsPerRun,
-    secrets: createEnvSecretStore(config.secretEnv), killGraceMs: opts.killGraceMs,
+    secrets, killGraceMs: opts.killGraceMs,
   });
-  const context: Context = { db, config, log, health, registry, nodeData: registry.list().map((d) => (nodes.external.has(d.type) ? { ...toNodeData(d), external: true as const } : toNodeData(d))), workflows, versions, runs, journal };
+  const context: Context = { db, config, log, health, registry, nodeData: registry.list().map((d) => (nodes.external.has(d.type) ? { ...toNodeData(d), external: true as const } : toNodeData(d))), workflows, versions, runs, journal, secrets };
   const realtime = createRealtime(log.child('socket'));
   const yjs = createYjsService({ persistence: createPrismaYjsPersistence(db), logger: log.child('yjs') });
 
@@ -133,6 +137,7 @@ export async function createSwitchyard(config: Config, opts: SwitchyardOptions =
     const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
     httpServer.closeIdleConnections();
     await runs.close();
+    secrets.stop();
     await realtime.close();
     await yjs.close();
     const cut = setTimeout(() => httpServer.closeAllConnections(), DRAIN_MS);

@@ -7,6 +7,7 @@ import type { RunService } from '../engine/run-service.ts';
 import type { JournalStore } from '../engine/journal-types.ts';
 import type { WorkflowStore } from '../workflows/store.ts';
 import type { VersionStore } from '../workflows/versions.ts';
+import type { SecretStore } from '../secrets/secret-store.ts';
 
 /** What every procedure may use. Built once per server; requests share it. */
 export interface ServerContext {
@@ -21,6 +22,7 @@ export interface ServerContext {
   versions: VersionStore;
   runs: RunService;
   journal: JournalStore;
+  secrets: SecretStore;
 }
 
 export type Context = ServerContext;

@@ -4,6 +4,7 @@ import { router } from './init.ts';
 import { breakersRouter } from './routers/breakers.ts';
 import { nodesRouter } from './routers/nodes.ts';
 import { runsRouter } from './routers/runs.ts';
+import { secretsRouter } from './routers/secrets.ts';
 import { systemRouter } from './routers/system.ts';
 import { versionsRouter } from './routers/versions.ts';
 import { workflowsRouter } from './routers/workflows.ts';
@@ -15,6 +16,7 @@ export const appRouter = router({
   nodes: nodesRouter,
   runs: runsRouter,
   breakers: breakersRouter,
+  secrets: secretsRouter,
 });
 
 export type AppRouter = typeof appRouter;
