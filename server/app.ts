@@ -16,6 +16,7 @@ import type { Config } from './config.ts';
 import { openMigratedDatabase, type Db } from './db/index.ts';
 import { createHealthCheck, createHealthHandler } from './http/health.ts';
 import { createSchemaHandler } from './http/schema.ts';
+import { createOriginPolicy } from './http/origin.ts';
 import { createRequestRouter, createUpgradeRouter } from './http/routes.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createNextApp, type NextApp } from './next-app.ts';
@@ -106,6 +107,7 @@ export async function createSwitchyard(config: Config, opts: SwitchyardOptions =
   const realtime = createRealtime(log.child('socket'));
   const yjs = createYjsService({ persistence: createPrismaYjsPersistence(db), logger: log.child('yjs') });
 
+  const origins = createOriginPolicy({ bindHost: config.host, publicUrl: config.origins.publicUrl, allowedOrigins: config.origins.allowed });
   const httpServer = http.createServer(
     createRequestRouter(
       {
@@ -116,6 +118,7 @@ export async function createSwitchyard(config: Config, opts: SwitchyardOptions =
         fallback: next ? next.handle : (_req, res) => { res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found'); },
       },
       (err) => log.error('request failed', { error: err }),
+      origins,
     ),
   );
   // Upgraded sockets leave the HTTP server's bookkeeping (closeAllConnections cannot see
@@ -125,7 +128,7 @@ export async function createSwitchyard(config: Config, opts: SwitchyardOptions =
     socketIo: realtime.handleUpgrade,
     yjs: (req, socket, head, room) => yjs.handleUpgrade(req, socket, head, { docName: room, readOnly: false }),
     next: next?.handleUpgrade,
-  });
+  }, origins);
   httpServer.on('upgrade', (req, socket: Duplex, head: Buffer) => {
     upgraded.add(socket);
     socket.once('close', () => upgraded.delete(socket));
