@@ -8,6 +8,7 @@ import type { JournalStore } from '../engine/journal-types.ts';
 import type { WorkflowStore } from '../workflows/store.ts';
 import type { VersionStore } from '../workflows/versions.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
 
 /** What every procedure may use. Built once per server; requests share it. */
 export interface ServerContext {
@@ -23,6 +24,13 @@ export interface ServerContext {
   runs: RunService;
   journal: JournalStore;
   secrets: SecretStore;
+  audit: AuditLog;
 }
 
-export type Context = ServerContext;
+/** Who is asking: set per HTTP request (absent for in-process callers). */
+export interface RequestInfo {
+  ip?: string;
+  userAgent?: string;
+}
+
+export type Context = ServerContext & { request?: RequestInfo };

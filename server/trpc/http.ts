@@ -13,7 +13,7 @@ export function createTrpcHandler(ctx: Context, log: Logger) {
     // Bodies are refused while streaming in, past this size (the largest input is a 2 MB
     // workflow YAML, JSON-escaped).
     maxBodySize: MAX_BODY_BYTES,
-    createContext: () => ctx,
+    createContext: ({ req }) => ({ ...ctx, request: { ip: req.socket.remoteAddress, userAgent: req.headers['user-agent'] } }),
     onError({ error, path }) {
       if (error.code === 'INTERNAL_SERVER_ERROR') log.error('tRPC procedure failed', { path, error: error.cause ?? error });
     },

@@ -38,7 +38,16 @@ const mapErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
+/** Every successful mutation is written to the audit log (server/audit/audit-log.ts). */
+const audit = t.middleware(async ({ type, path, ctx, getRawInput, next }) => {
+  const result = await next();
+  if (type === 'mutation' && result.ok && ctx.audit) {
+    await ctx.audit.record({ action: path, ip: ctx.request?.ip, input: await getRawInput().catch(() => undefined), output: result.data });
+  }
+  return result;
+});
+
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 /** Anyone may call it. Only for what is safe to show before sign-in. */
-export const publicProcedure = t.procedure.use(mapErrors);
+export const publicProcedure = t.procedure.use(mapErrors).use(audit);

@@ -1,6 +1,7 @@
 // The app's API: one router per entity, merged here. `AppRouter` is the type the
 // browser's tRPC client is built from.
 import { router } from './init.ts';
+import { auditRouter } from './routers/audit.ts';
 import { breakersRouter } from './routers/breakers.ts';
 import { nodesRouter } from './routers/nodes.ts';
 import { runsRouter } from './routers/runs.ts';
@@ -17,6 +18,7 @@ export const appRouter = router({
   runs: runsRouter,
   breakers: breakersRouter,
   secrets: secretsRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;
