@@ -11,6 +11,7 @@ import { createJournalStore } from './engine/journal-store.ts';
 import { loadExternalNodes } from './nodes/external-nodes.ts';
 import { createRunService } from './engine/run-service.ts';
 import { createAuditLog } from './audit/audit-log.ts';
+import { createAccounts } from './auth/accounts.ts';
 import { createSecretCipher } from './secrets/cipher.ts';
 import { createSecretStore } from './secrets/secret-store.ts';
 import type { Config } from './config.ts';
@@ -104,7 +105,7 @@ export async function createSwitchyard(config: Config, opts: SwitchyardOptions =
     provider: config.database.provider, maxActiveRuns: config.engine.maxActiveRuns, stepLogMaxBytes: config.engine.stepLogMaxBytes, maxParallelPerRun: config.engine.maxParallelStepsPerRun,
     secrets, killGraceMs: opts.killGraceMs,
   });
-  const context: Context = { db, config, log, health, registry, nodeData: registry.list().map((d) => (nodes.external.has(d.type) ? { ...toNodeData(d), external: true as const } : toNodeData(d))), workflows, versions, runs, journal, secrets, audit: createAuditLog(db, log.child('audit')) };
+  const context: Context = { db, config, log, health, registry, nodeData: registry.list().map((d) => (nodes.external.has(d.type) ? { ...toNodeData(d), external: true as const } : toNodeData(d))), workflows, versions, runs, journal, secrets, audit: createAuditLog(db, log.child('audit')), accounts: createAccounts(db) };
   const realtime = createRealtime(log.child('socket'));
   const yjs = createYjsService({ persistence: createPrismaYjsPersistence(db), logger: log.child('yjs') });
 

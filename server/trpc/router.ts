@@ -2,6 +2,7 @@
 // browser's tRPC client is built from.
 import { router } from './init.ts';
 import { auditRouter } from './routers/audit.ts';
+import { authRouter } from './routers/auth.ts';
 import { breakersRouter } from './routers/breakers.ts';
 import { nodesRouter } from './routers/nodes.ts';
 import { runsRouter } from './routers/runs.ts';
@@ -11,6 +12,7 @@ import { versionsRouter } from './routers/versions.ts';
 import { workflowsRouter } from './routers/workflows.ts';
 
 export const appRouter = router({
+  auth: authRouter,
   system: systemRouter,
   workflows: workflowsRouter,
   versions: versionsRouter,

@@ -1,4 +1,4 @@
-// `switchyard secrets` on the server's data directory: a value piped in is sealed with the
+// `switchyard secrets` and `switchyard users` on the server's data directory: a secret piped in is sealed with the
 // server's key (a server on that directory reads it), never printed, and deleted by name.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -52,5 +52,34 @@ describe('switchyard secrets', () => {
     expect((await cli(['secrets', 'delete', 'DEPLOY_KEY'], env)).code).toBe(0);
     expect((await cli(['secrets', 'list'], env)).stdout).toContain('No secrets yet');
     expect(await cli(['secrets', 'delete', 'DEPLOY_KEY'], env)).toMatchObject({ code: 2, stderr: expect.stringContaining('Secret "DEPLOY_KEY" does not exist') as string });
+  });
+});
+
+describe('switchyard users reset-password', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'switchyard-cli-users-'));
+  const env = { ...process.env, DATA_DIR: dir, LOG_LEVEL: 'error' };
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('gives a locked-out owner a new password, printed once, and ends their sessions', async () => {
+    const app = await createSwitchyard(loadConfig({ PORT: '0', DATA_DIR: dir, NODE_ENV: 'test' }), { ui: false, log: silentLogger });
+    try {
+      await app.context.accounts.setupOwner({ email: 'owner@example.com', name: 'Owner', password: 'forgotten password' });
+    } finally {
+      await app.close();
+    }
+    const r = await cli(['users', 'reset-password', 'owner@example.com'], env);
+    expect(r.code).toBe(0);
+    const password = r.stdout.trim();
+    expect(password).toMatch(/^[\w-]{20}$/);
+    expect(r.stderr).toContain('shown once');
+    const again = await createSwitchyard(loadConfig({ PORT: '0', DATA_DIR: dir, NODE_ENV: 'test' }), { ui: false, log: silentLogger });
+    try {
+      expect(await again.context.db.session.count()).toBe(0);
+      expect((await again.context.accounts.signIn({ email: 'owner@example.com', password })).user.role).toBe('owner');
+      await expect(again.context.accounts.signIn({ email: 'owner@example.com', password: 'forgotten password' })).rejects.toThrow('Wrong email or password.');
+    } finally {
+      await again.close();
+    }
+    expect(await cli(['users', 'reset-password', 'nobody@example.com'], env)).toMatchObject({ code: 2, stderr: expect.stringContaining('User "nobody@example.com" does not exist') as string });
   });
 });
