@@ -3,7 +3,8 @@
 // it can be journaled and sent to the browser. tRPC maps them to HTTP-ish codes at the
 // edge (server/trpc/init.ts); user-facing messages say what, where and how to fix.
 
-export type ErrorCode = 'NOT_FOUND' | 'VALIDATION' | 'CONFLICT' | 'INTERNAL';
+/** UNAUTHORIZED: wrong or missing credentials. RATE_LIMITED: too many attempts; details.retryAfterMs says when to try again. */
+export type ErrorCode = 'NOT_FOUND' | 'VALIDATION' | 'CONFLICT' | 'UNAUTHORIZED' | 'RATE_LIMITED' | 'INTERNAL';
 
 export interface ErrorJson {
   code: ErrorCode;

@@ -10,11 +10,15 @@ import { nodeRunners } from '../nodes/runners.generated.ts';
 import { createJournalStore } from './engine/journal-store.ts';
 import { loadExternalNodes } from './nodes/external-nodes.ts';
 import { createRunService } from './engine/run-service.ts';
-import { createEnvSecretStore } from './engine/node-context/index.ts';
+import { createAuditLog } from './audit/audit-log.ts';
+import { createAccounts } from './auth/accounts.ts';
+import { createSecretCipher } from './secrets/cipher.ts';
+import { createSecretStore } from './secrets/secret-store.ts';
 import type { Config } from './config.ts';
 import { openMigratedDatabase, type Db } from './db/index.ts';
 import { createHealthCheck, createHealthHandler } from './http/health.ts';
 import { createSchemaHandler } from './http/schema.ts';
+import { createOriginPolicy } from './http/origin.ts';
 import { createRequestRouter, createUpgradeRouter } from './http/routes.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createNextApp, type NextApp } from './next-app.ts';
@@ -93,15 +97,19 @@ export async function createSwitchyard(config: Config, opts: SwitchyardOptions =
   const workflows = createWorkflowStore(db, registry);
   const versions = createVersionStore(db, registry, workflows);
   const journal = await createJournalStore(config.database, { busyTimeoutMs: 5000 });
+  const secrets = createSecretStore({ db, cipher: createSecretCipher(config.secretKey), env: config.secretEnv, log: log.child('secrets') });
+  await secrets.load();
+  secrets.start();
   const runs = createRunService({
     db, dataDir: config.dataDir, journal, registry, runners: applyRunnerSettings(nodes.runners, config.runners), log: log.child('engine'), leaseMs: opts.leaseMs ?? config.engine.leaseMs,
     provider: config.database.provider, maxActiveRuns: config.engine.maxActiveRuns, stepLogMaxBytes: config.engine.stepLogMaxBytes, maxParallelPerRun: config.engine.maxParallelStepsPerRun,
-    secrets: createEnvSecretStore(config.secretEnv), killGraceMs: opts.killGraceMs,
+    secrets, killGraceMs: opts.killGraceMs,
   });
-  const context: Context = { db, config, log, health, registry, nodeData: registry.list().map((d) => (nodes.external.has(d.type) ? { ...toNodeData(d), external: true as const } : toNodeData(d))), workflows, versions, runs, journal };
+  const context: Context = { db, config, log, health, registry, nodeData: registry.list().map((d) => (nodes.external.has(d.type) ? { ...toNodeData(d), external: true as const } : toNodeData(d))), workflows, versions, runs, journal, secrets, audit: createAuditLog(db, log.child('audit')), accounts: createAccounts(db) };
   const realtime = createRealtime(log.child('socket'));
   const yjs = createYjsService({ persistence: createPrismaYjsPersistence(db), logger: log.child('yjs') });
 
+  const origins = createOriginPolicy({ bindHost: config.host, publicUrl: config.origins.publicUrl, allowedOrigins: config.origins.allowed });
   const httpServer = http.createServer(
     createRequestRouter(
       {
@@ -112,6 +120,7 @@ export async function createSwitchyard(config: Config, opts: SwitchyardOptions =
         fallback: next ? next.handle : (_req, res) => { res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found'); },
       },
       (err) => log.error('request failed', { error: err }),
+      origins,
     ),
   );
   // Upgraded sockets leave the HTTP server's bookkeeping (closeAllConnections cannot see
@@ -121,7 +130,7 @@ export async function createSwitchyard(config: Config, opts: SwitchyardOptions =
     socketIo: realtime.handleUpgrade,
     yjs: (req, socket, head, room) => yjs.handleUpgrade(req, socket, head, { docName: room, readOnly: false }),
     next: next?.handleUpgrade,
-  });
+  }, origins);
   httpServer.on('upgrade', (req, socket: Duplex, head: Buffer) => {
     upgraded.add(socket);
     socket.once('close', () => upgraded.delete(socket));
@@ -133,6 +142,7 @@ export async function createSwitchyard(config: Config, opts: SwitchyardOptions =
     const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
     httpServer.closeIdleConnections();
     await runs.close();
+    secrets.stop();
     await realtime.close();
     await yjs.close();
     const cut = setTimeout(() => httpServer.closeAllConnections(), DRAIN_MS);

@@ -31,6 +31,8 @@ export const envSchema = z.object({
   MAX_PARALLEL_STEPS_PER_RUN: z.coerce.number().int().min(1).max(1000).default(16).describe('Action steps of one run running at once'),
   HTTP_ALLOW_PRIVATE: z.enum(['true', 'false', 'never']).optional()
     .describe('Whether http and webhook steps may reach loopback, private and link-local addresses: true, false (a step may still opt in) or never; defaults to true in development and test, false otherwise'),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional().describe('The address users open, when it is not this machine (e.g. behind a proxy); requests naming another host are refused'),
+  ALLOWED_ORIGINS: z.string().optional().describe('Other origins allowed to call the API from a browser, comma-separated (e.g. https://portal.example.com)'),
   NODE_DIRS: z.string().optional().describe(`Folders of node types outside nodes/, separated by "${path.delimiter}"; loaded at start-up (docs/nodes.md)`),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
 });
@@ -50,6 +52,8 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   dev: boolean;
   engine: { maxActiveRuns: number; maxParallelStepsPerRun: number; stepLogMaxBytes: number; leaseMs: number };
+  /** Where requests may come from (server/http/origin.ts). */
+  origins: { publicUrl?: string; allowed: string[] };
   /** Folders of node types outside nodes/ (NODE_DIRS), absolute. */
   nodeDirs: string[];
   /** The SWITCHYARD_SECRET_* variables, for the environment secret store (server/engine/node-context/secrets.ts). */
@@ -119,6 +123,7 @@ export function loadConfig(env: EnvSource = process.env, opts: { dev?: boolean }
     secretKey: loadOrCreateSecretKey(dataDir, parsed.SECRET_KEY),
     logLevel: parsed.LOG_LEVEL,
     engine: { maxActiveRuns: parsed.MAX_ACTIVE_RUNS, maxParallelStepsPerRun: parsed.MAX_PARALLEL_STEPS_PER_RUN, stepLogMaxBytes: parsed.STEP_LOG_MAX_BYTES, leaseMs: parsed.RUN_LEASE_MS },
+    origins: { publicUrl: parsed.PUBLIC_URL, allowed: (parsed.ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean) },
     nodeDirs: (parsed.NODE_DIRS ?? '').split(path.delimiter).filter(Boolean).map((d) => path.resolve(d)),
     secretEnv: secretVariables(env),
     runners: { privateNetwork: PRIVATE_NETWORK[allowPrivate] },

@@ -7,6 +7,7 @@ import { ThemeToggle } from './theme-toggle.tsx';
 const nav = [
   { href: '/', label: 'Workflows', active: (p: string) => p === '/' || p.startsWith('/workflows') },
   { href: '/nodes', label: 'Node types', active: (p: string) => p.startsWith('/nodes') },
+  { href: '/audit', label: 'Audit log', active: (p: string) => p.startsWith('/audit') },
   { href: '/status', label: 'Status', active: (p: string) => p.startsWith('/status') },
 ];
 

@@ -6,6 +6,7 @@ import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useDeferredValue, useMemo, useState } from 'react';
 import type { NodeData } from '../../engine/nodes/define-node.ts';
 import { SearchIcon } from '../components/icons.tsx';
+import { LoadError, LoadingCard } from '../components/query-states.tsx';
 import { NodeIcon } from '../components/node-icons.tsx';
 import { useTRPC } from '../lib/trpc.ts';
 import { NodeDetail } from './node-detail.tsx';
@@ -48,12 +49,9 @@ export function NodeCatalog() {
       </div>
 
       {list.isError ? (
-        <div className="alert" role="alert">
-          <span>Could not load the node types: {list.error.message}</span>
-          <button type="button" className="button" onClick={() => list.refetch()}>Try again</button>
-        </div>
+        <LoadError what="the node types" error={list.error} retry={() => list.refetch()} />
       ) : list.isPending ? (
-        <div className="card" aria-busy="true" aria-label="Loading node types">{[0, 1, 2].map((i) => <div key={i} className="skeleton" />)}</div>
+        <LoadingCard label="Loading node types" />
       ) : (
         <div className="catalog">
           <div className="catalog-list">

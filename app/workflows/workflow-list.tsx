@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useDeferredValue, useState } from 'react';
 import { FlowIcon, PlusIcon, SearchIcon } from '../components/icons.tsx';
+import { LoadError, LoadingCard } from '../components/query-states.tsx';
 import { useTRPC } from '../lib/trpc.ts';
 import { NewWorkflowDialog } from './new-workflow-dialog.tsx';
 import { relativeTime } from './relative-time.ts';
@@ -39,14 +40,9 @@ export function WorkflowList() {
       )}
 
       {list.isError ? (
-        <div className="alert" role="alert">
-          <span>Could not load workflows: {list.error.message}</span>
-          <button type="button" className="button" onClick={() => list.refetch()}>Try again</button>
-        </div>
+        <LoadError what="workflows" error={list.error} retry={() => list.refetch()} />
       ) : list.isPending ? (
-        <div className="card" aria-busy="true" aria-label="Loading workflows">
-          {[0, 1, 2].map((i) => <div key={i} className="skeleton" />)}
-        </div>
+        <LoadingCard label="Loading workflows" />
       ) : list.data.length === 0 ? (
         <div className="card empty">
           <div className="empty-icon"><FlowIcon size={26} /></div>

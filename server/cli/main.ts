@@ -5,6 +5,8 @@
 //   switchyard schema                      print the workflow JSON Schema
 //   switchyard run <file|id> [--input k=v]  run a workflow with a live view (exit 0 / 1 / 2)
 //   switchyard runs | resume <id> | cancel <id>
+//   switchyard secrets list | set <NAME> | delete <NAME>
+//   switchyard users reset-password <email>
 //
 // Every command is a function of (args, io) → exit code, so tests call it without spawning.
 import { runFmt } from './fmt.ts';
@@ -14,6 +16,8 @@ import { nodeIo, type CliIo } from './io.ts';
 import { SwitchyardError } from '../../engine/errors.ts';
 import { UsageError } from './backend.ts';
 import { RUN_USAGE, runControl, runRun, runRuns } from './runs.ts';
+import { runSecrets } from './secrets.ts';
+import { runUsers } from './users.ts';
 
 const USAGE = `Usage: switchyard <command> [options]
 
@@ -30,6 +34,9 @@ Commands:
   resume <runId>              Resume a paused run, or take over one nobody is executing, and
                               follow it (--no-follow: just resume).
   cancel <runId> [--reason R] Cancel a run.
+  secrets list | set NAME | delete NAME
+                              Manage secrets (values from standard input, never shown).
+  users reset-password EMAIL  A new random password for a locked-out account (on the server).
   help                        Show this text.
 
 run, runs, resume and cancel work on the database in DATA_DIR / DATABASE_URL (default
@@ -70,6 +77,8 @@ export async function main(argv: string[], io: CliIo = nodeIo): Promise<number> 
     case 'runs': return guarded(io, () => runRuns(args, io));
     case 'resume': return guarded(io, () => runControl('resume', args, io, interrupts()));
     case 'cancel': return guarded(io, () => runControl('cancel', args, io));
+    case 'secrets': return guarded(io, () => runSecrets(args, io));
+    case 'users': return guarded(io, () => runUsers(args, io));
     case undefined: case 'help': case '--help': case '-h':
       io.out(USAGE);
       return command === undefined ? 2 : 0;

@@ -8,7 +8,7 @@ import { localBackend, remoteBackend, UsageError, type Backend } from './backend
 import type { CliIo } from './io.ts';
 import { formatDuration, RunView } from './run-view.ts';
 
-const VALUE_FLAGS = new Set(['--input', '-i', '--inputs-file', '--server', '--token', '--data-dir', '--database-url', '--version', '--workflow', '--status', '--limit', '--reason']);
+const VALUE_FLAGS = new Set(['--input', '-i', '--inputs-file', '--value-file', '--server', '--token', '--data-dir', '--database-url', '--version', '--workflow', '--status', '--limit', '--reason']);
 
 export interface ParsedArgs { positional: string[]; values: Map<string, string[]>; flags: Set<string> }
 

@@ -24,6 +24,8 @@ import type { Db } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
 import { rowChanges } from './event-rows.ts';
 import { createSubworkflows } from './subworkflows.ts';
+import { createMasker, maskValue, type Masker } from '../secrets/masker.ts';
+import { maskedLog } from '../secrets/masked-log.ts';
 import { createStepLogs } from './step-logs.ts';
 import { breakerPolicy, createCircuitBreakers, type BreakerPolicy } from './circuit-breaker.ts';
 import { createAdmission, groupPolicy, SLOT_STATUSES } from './admission.ts';
@@ -51,10 +53,17 @@ export interface RunServiceOptions {
   stepLogMaxBytes?: number;
   /** How often the lease holder looks for control requests left by other processes. */
   commandPollMs?: number;
-  /** Where ctx.secret looks; default: none. */
-  secrets?: SecretStore;
+  /** Where ctx.secret looks, what `${{ secrets.NAME }}` reads and what gets masked; default: none. */
+  secrets?: RunSecrets;
   /** Between SIGTERM and SIGKILL of an aborted step's processes (default 2 s). */
   killGraceMs?: number;
+}
+
+/** Secrets as runs use them: by name for ctx.secret, as a live view for templates, and the
+ *  masker for what leaves the server (journal, step logs, outputs). */
+export interface RunSecrets extends SecretStore {
+  values?: Record<string, string>;
+  masker?(): Masker;
 }
 
 /** Published for every journaled event, after it is durable. */
@@ -120,7 +129,14 @@ export function createRunService(opts: RunServiceOptions) {
     for (const e of events) bus.emit('event', { runId: e.runId, seq: e.seq, type: e.type, payload: e.payload, at: e.at.toISOString() } satisfies PublishedEvent);
   }
 
+  const noSecrets = createMasker([]);
+  const masker = () => opts.secrets?.masker?.() ?? noSecrets;
+
   async function append(runId: string, events: RunEvent[]): Promise<void> {
+    // A secret's value never reaches the journal (a step's input is its config, templates
+    // resolved; an error message may quote what the step saw).
+    const m = masker();
+    if (!m.empty) events = events.map((e) => maskValue(m, e));
     const appended = await opts.journal.append({ runId, owner, events: events.map((e) => ({ type: e.type, payload: e })), ...rowChanges(events, new Date()) });
     publish(appended);
   }
@@ -134,13 +150,17 @@ export function createRunService(opts: RunServiceOptions) {
     if (admitted && !admitted.allowed) {
       throw { code: 'CIRCUIT_OPEN', retryable: true, message: `Calls to ${breaker!.target} are paused after repeated failures (circuit breaker open); the next probe is allowed after ${admitted.until.toISOString()}.` };
     }
-    const out = stepLogs.open(runId, inv.node.id, inv.iteration, inv.attempt);
+    const m = masker();
+    const out = maskedLog(stepLogs.open(runId, inv.node.id, inv.iteration, inv.attempt), m);
     let outcome: 'success' | 'failure' | 'ignored' = 'ignored';
     try {
       const ctx = contexts.build({ runId, stepId: inv.node.id, attempt: inv.attempt, idempotencyKey: inv.idempotencyKey, signal: inv.signal, workspace: await workspaceOf(runId) }, out);
+      // Cancelled while the workspace was being made: the runner must not start at all.
+      inv.signal.throwIfAborted();
       const result = await runner.run(ctx, inv.config as never, {});
       outcome = 'success';
-      return result;
+      // Outputs are read by later steps and shown everywhere: masked here, once.
+      return maskValue(m, result);
     } catch (err) {
       // The target's fault: a retryable error or a timeout — not a cancel, not bad input.
       const timedOut = inv.signal.reason instanceof StepTimeout;
@@ -205,7 +225,7 @@ export function createRunService(opts: RunServiceOptions) {
       journal: { append: (e) => append(runId, e) },
       invoke: (inv) => invoke(runId, inv),
       maxParallel: opts.maxParallelPerRun,
-      base: { run: { id: runId, number, workflow: plan.workflow.id } },
+      base: { run: { id: runId, number, workflow: plan.workflow.id }, ...(opts.secrets?.values ? { secrets: opts.secrets.values } : {}) },
     });
     active.set(runId, executor);
     executor.start({ recovering }).then(

@@ -36,9 +36,19 @@ export interface HttpRoutes {
   fallback: RequestHandler;
 }
 
-export function createRequestRouter(routes: HttpRoutes, onError: (err: unknown) => void): RequestHandler {
+/** Refuses what the origin policy refuses (server/http/origin.ts); health checks are exempt. */
+export interface RequestGuard { check(req: IncomingMessage): { ok: true } | { ok: false; status: number; reason: string } }
+
+export function createRequestRouter(routes: HttpRoutes, onError: (err: unknown) => void, guard?: RequestGuard): RequestHandler {
   return (req, res) => {
     const p = pathnameOf(req);
+    if (guard && p !== paths.health) {
+      const verdict = guard.check(req);
+      if (!verdict.ok) {
+        res.writeHead(verdict.status, { 'content-type': 'text/plain; charset=utf-8' }).end(`${verdict.reason}\n`);
+        return;
+      }
+    }
     const handler =
       p === paths.health ? routes.health
       : p === paths.schema ? routes.schema
@@ -66,9 +76,13 @@ export function rejectUpgrade(socket: Duplex, status: number, reason: string): v
   socket.destroy();
 }
 
-export function createUpgradeRouter(routes: UpgradeRoutes): UpgradeHandler {
+export function createUpgradeRouter(routes: UpgradeRoutes, guard?: RequestGuard): UpgradeHandler {
   return (req, socket, head) => {
     const p = pathnameOf(req);
+    if (guard) {
+      const verdict = guard.check(req);
+      if (!verdict.ok) return rejectUpgrade(socket, verdict.status, verdict.status === 421 ? 'Misdirected Request' : 'Forbidden');
+    }
     if (under(p, paths.socketIo)) return routes.socketIo(req, socket, head);
     if (p.startsWith(paths.yjs + '/')) {
       let room: string;

@@ -7,6 +7,9 @@ import type { RunService } from '../engine/run-service.ts';
 import type { JournalStore } from '../engine/journal-types.ts';
 import type { WorkflowStore } from '../workflows/store.ts';
 import type { VersionStore } from '../workflows/versions.ts';
+import type { SecretStore } from '../secrets/secret-store.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
+import type { Accounts } from '../auth/accounts.ts';
 
 /** What every procedure may use. Built once per server; requests share it. */
 export interface ServerContext {
@@ -21,6 +24,23 @@ export interface ServerContext {
   versions: VersionStore;
   runs: RunService;
   journal: JournalStore;
+  secrets: SecretStore;
+  audit: AuditLog;
+  accounts: Accounts;
 }
 
-export type Context = ServerContext;
+/** Who is asking: set per HTTP request (absent for in-process callers). */
+export interface RequestInfo {
+  ip?: string;
+  userAgent?: string;
+  /** The session cookie's token, if the request has one. */
+  sessionToken?: string;
+  /** An `Authorization: Bearer` token, if any. */
+  bearerToken?: string;
+  /** Whether cookies must be marked Secure (the server is reached over https). */
+  secure: boolean;
+  /** Adds a Set-Cookie header to the response. */
+  setCookie(cookie: string): void;
+}
+
+export type Context = ServerContext & { request?: RequestInfo };

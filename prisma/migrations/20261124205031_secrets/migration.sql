@@ -1,0 +1,8 @@
+-- CreateTable
+CREATE TABLE "Secret" (
+    "name" TEXT NOT NULL PRIMARY KEY,
+    "sealed" TEXT NOT NULL,
+    "version" INTEGER NOT NULL DEFAULT 1,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL
+);
