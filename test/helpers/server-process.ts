@@ -52,3 +52,18 @@ export async function startServerProcess(env: Record<string, string>, args: stri
     },
   };
 }
+
+/**
+ * Sets up the owner of a fresh server over HTTP, as the set-up page does, and returns an API
+ * token with every scope for the test's calls.
+ */
+export async function ownerToken(url: string): Promise<string> {
+  const post = async (proc: string, body: unknown, cookie?: string) => {
+    const res = await fetch(`${url}/api/trpc/${proc}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) }, body: JSON.stringify(body) });
+    if (!res.ok) throw new Error(`${proc} failed: ${res.status} ${await res.text()}`);
+    return { res, data: ((await res.json()) as { result: { data: Record<string, unknown> } }).result.data };
+  };
+  const setup = await post('auth.setup', { email: 'owner@switchyard.test', name: 'Test Owner', password: 'test owner password' });
+  const cookie = setup.res.headers.get('set-cookie')!.split(';')[0]!;
+  return (await post('auth.tokens.create', { name: 'tests', scopes: ['admin'] }, cookie)).data.token as string;
+}

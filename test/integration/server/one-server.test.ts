@@ -1,12 +1,12 @@
 // One HTTP server hosts the health check, tRPC, socket.io and the Yjs websocket, on both
 // databases. Everything here goes over real sockets.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
+import { TRPCClientError } from '@trpc/client';
 import { io as ioClient } from 'socket.io-client';
 import WebSocket from 'ws';
 import type { AppRouter } from '../../../server/trpc/router.ts';
 import { databaseKinds } from '../../helpers/databases.ts';
-import { startTestServer, type TestServer } from '../../helpers/server.ts';
+import { startTestServer, type TestServer, apiClient } from '../../helpers/server.ts';
 import { once } from '../../helpers/wait.ts';
 
 describe.each(databaseKinds)('one server on %s', (kind) => {
@@ -14,7 +14,7 @@ describe.each(databaseKinds)('one server on %s', (kind) => {
   beforeAll(async () => { server = await startTestServer(kind); });
   afterAll(async () => { await server?.stop(); });
 
-  const trpc = () => createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${server.url}/api/trpc` })] });
+  const trpc = () => apiClient(server.url, server.token);
 
   it('answers /api/health with status, version and a reachable database', async () => {
     const res = await fetch(`${server.url}/api/health`);
@@ -53,7 +53,7 @@ describe.each(databaseKinds)('one server on %s', (kind) => {
 
   it('returns 404 for unknown procedures and a JSON error for malformed batches', async () => {
     expect((await fetch(`${server.url}/api/trpc/nope.nothing`)).status).toBe(404);
-    const res = await fetch(`${server.url}/api/trpc/workflows.create`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{not json' });
+    const res = await fetch(`${server.url}/api/trpc/workflows.create`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` }, body: '{not json' });
     expect(res.status).toBe(400);
   });
 

@@ -38,7 +38,7 @@ describe('origin checks on the real server', () => {
   afterAll(async () => { await server?.stop(); });
 
   const mutation = (headers: Record<string, string>) => request(`${server.url}/api/trpc/workflows.create`, {
-    method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ name: `From ${headers.origin ?? 'cli'} ${Math.random()}` }),
+    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}`, ...headers }, body: JSON.stringify({ name: `From ${headers.origin ?? 'cli'} ${Math.random()}` }),
   });
 
   it('accepts mutations from this origin, an allowed one, and clients without an Origin', async () => {
