@@ -65,8 +65,9 @@ describe('origin checks on the real server', () => {
 
   it('accepts websocket upgrades from this origin and refuses them from another site', async () => {
     for (const path of ['/socket.io/?EIO=4&transport=websocket', `/yjs/room-${Math.random().toString(36).slice(2)}`]) {
-      expect(await upgrade(`${server.url}${path}`, { origin: `http://${host}` })).toBe(101);
-      expect(await upgrade(`${server.url}${path}`, {})).toBe(101);
+      const signedIn = { authorization: `Bearer ${server.token}` };
+      expect(await upgrade(`${server.url}${path}`, { ...signedIn, origin: `http://${host}` })).toBe(101);
+      expect(await upgrade(`${server.url}${path}`, signedIn)).toBe(101);
       expect(await upgrade(`${server.url}${path}`, { origin: 'https://evil.example' })).toBe(403);
       expect(await upgrade(`${server.url}${path}`, { host: 'rebind.evil.example' })).toBe(421);
     }
