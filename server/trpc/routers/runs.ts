@@ -1,4 +1,6 @@
+import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { mayDecide } from '../../auth/approvers.ts';
 import { NotFoundError } from '../../../engine/errors.ts';
 import { ITERATION_PATTERN, LOG_STREAMS, RUN_ID_PATTERN, STEP_ID_PATTERN } from '../../engine/step-logs.ts';
 import { TERMINAL_RUN, TERMINAL_STEP } from '../../../engine/run/state.ts';
@@ -114,7 +116,14 @@ export const runsRouter = router({
       runId, step: z.string().min(1).max(64), decision: z.enum(['approve', 'reject']), comment: z.string().max(2000).optional(),
       iteration: z.string().regex(/^\d+(\/\d+)*$/).optional().describe('For a gate in a loop body: which iteration ("2", or "1/0" in a nested loop); omitted: the one waiting.'),
     }))
-    .mutation(async ({ ctx, input }) => { await ctx.runs.decideGate(input.runId, input.step, input.decision, ctx.caller.user.email, input.comment, input.iteration); return { runId: input.runId }; }),
+    .mutation(async ({ ctx, input }) => {
+      const approvers = await ctx.runs.gateApprovers(input.runId, input.step, input.iteration);
+      if (approvers && !mayDecide(ctx.caller, approvers)) {
+        throw new TRPCError({ code: 'FORBIDDEN', message: `Only ${approvers.join(', ')} may decide gate ${input.step}; you are ${ctx.caller.user.email} (${ctx.caller.user.role}).` });
+      }
+      await ctx.runs.decideGate(input.runId, input.step, input.decision, ctx.caller.user.email, input.comment, input.iteration);
+      return { runId: input.runId };
+    }),
 
   pause: roleProcedure('runner').input(z.object({ runId })).mutation(async ({ ctx, input }) => { await ctx.runs.pause(input.runId, ctx.caller.user.email); return { runId: input.runId }; }),
   resume: roleProcedure('runner').input(z.object({ runId })).mutation(async ({ ctx, input }) => { await ctx.runs.resume(input.runId, ctx.caller.user.email); return { runId: input.runId }; }),

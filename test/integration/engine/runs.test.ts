@@ -154,6 +154,12 @@ describe('gates over tRPC', () => {
   - { id: ship, type: echo, needs: [approve.approved] }
 ` });
     await api.versions.publish.mutate({ workflowId: 'gated' });
+    await api.workflows.import.mutate({ yaml: `apiVersion: switchyard/v1\nid: named\nname: Named\nsteps:
+  - id: approve
+    type: gate
+    with: { message: release?, approvers: ["user:ada@example.com", "role:editor"], timeout: 1h }
+` });
+    await api.versions.publish.mutate({ workflowId: 'named' });
   });
   afterAll(async () => { await server?.stop(); });
 
@@ -167,6 +173,27 @@ describe('gates over tRPC', () => {
     expect(run.steps.find((s) => s.stepId === 'approve')?.output).toMatchObject({ decision: 'approved', by: ['owner@switchyard.test'] });
     const decided = (await api.runs.events.query({ runId })).find((e) => e.type === 'gate.decided');
     expect(decided?.payload).toMatchObject({ by: 'owner@switchyard.test', comment: 'ship it', decision: 'approve' });
+  });
+
+  it('lets only the gate\'s approvers decide: named users and roles at or above the one named', async () => {
+    const as = async (role: 'runner' | 'editor' | 'viewer', email: string) => apiClient(server.url, (await server.user(role, email)).token);
+    const [bob, ada, eve, vera] = [await as('runner', 'bob@example.com'), await as('runner', 'ada@example.com'), await as('editor', 'eve@example.com'), await as('viewer', 'vera@example.com')];
+    const waiting = async () => {
+      const { runId } = await api.runs.start.mutate({ workflowId: 'named' });
+      await waitFor(async () => (await api.runs.get.query({ runId })).steps.find((s) => s.stepId === 'approve')?.status === 'waiting', { what: 'gate waiting' });
+      return runId;
+    };
+    const runId = await waiting();
+    const refused = await bob.runs.decide.mutate({ runId, step: 'approve', decision: 'approve' }).catch((e: unknown) => e) as TRPCClientError<AppRouter>;
+    expect([refused.data?.code, refused.message]).toEqual(['FORBIDDEN', 'Only user:ada@example.com, role:editor may decide gate approve; you are bob@example.com (runner).']);
+    expect((await vera.runs.decide.mutate({ runId, step: 'approve', decision: 'approve' }).catch((e: unknown) => e) as TRPCClientError<AppRouter>).data?.code).toBe('FORBIDDEN');
+    await ada.runs.decide.mutate({ runId, step: 'approve', decision: 'reject', comment: 'not yet' });
+    await server.app.context.runs.waitFor(runId);
+    expect((await api.runs.get.query({ runId })).steps[0]?.output).toMatchObject({ decision: 'rejected' });
+    const second = await waiting();
+    await eve.runs.decide.mutate({ runId: second, step: 'approve', decision: 'approve' }); // an editor, by role
+    await server.app.context.runs.waitFor(second);
+    expect((await api.runs.get.query({ runId: second })).steps[0]?.output).toMatchObject({ decision: 'approved', by: ['eve@example.com'] });
   });
 
   it('refuses a decision on a step that is not a waiting gate', async () => {
