@@ -4,6 +4,7 @@ import { GeistMono } from 'geist/font/mono';
 import type { ReactNode } from 'react';
 import { Providers } from './providers.tsx';
 import { TopBar } from './components/top-bar.tsx';
+import { AuthGate } from './auth/auth-gate.tsx';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -24,8 +25,10 @@ export default function RootLayout({ children }: { children: ReactNode }) {
       </head>
       <body>
         <Providers>
-          <TopBar />
-          <main className="main">{children}</main>
+          <AuthGate>
+            <TopBar />
+            <main className="main">{children}</main>
+          </AuthGate>
         </Providers>
       </body>
     </html>

@@ -12,6 +12,8 @@ import { loadExternalNodes } from './nodes/external-nodes.ts';
 import { createRunService } from './engine/run-service.ts';
 import { createAuditLog } from './audit/audit-log.ts';
 import { createAccounts } from './auth/accounts.ts';
+import { callerOfRequest } from './auth/request-caller.ts';
+import { allows, effectiveRole } from './auth/roles.ts';
 import { createSecretCipher } from './secrets/cipher.ts';
 import { createSecretStore } from './secrets/secret-store.ts';
 import type { Config } from './config.ts';
@@ -19,7 +21,7 @@ import { openMigratedDatabase, type Db } from './db/index.ts';
 import { createHealthCheck, createHealthHandler } from './http/health.ts';
 import { createSchemaHandler } from './http/schema.ts';
 import { createOriginPolicy } from './http/origin.ts';
-import { createRequestRouter, createUpgradeRouter } from './http/routes.ts';
+import { createRequestRouter, createUpgradeRouter, rejectUpgrade } from './http/routes.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createNextApp, type NextApp } from './next-app.ts';
 import { createRealtime, type Realtime } from './realtime/socket.ts';
@@ -106,7 +108,7 @@ export async function createSwitchyard(config: Config, opts: SwitchyardOptions =
     secrets, killGraceMs: opts.killGraceMs,
   });
   const context: Context = { db, config, log, health, registry, nodeData: registry.list().map((d) => (nodes.external.has(d.type) ? { ...toNodeData(d), external: true as const } : toNodeData(d))), workflows, versions, runs, journal, secrets, audit: createAuditLog(db, log.child('audit')), accounts: createAccounts(db) };
-  const realtime = createRealtime(log.child('socket'));
+  const realtime = createRealtime(log.child('socket'), async (req) => (await callerOfRequest(context.accounts, req)) !== undefined);
   const yjs = createYjsService({ persistence: createPrismaYjsPersistence(db), logger: log.child('yjs') });
 
   const origins = createOriginPolicy({ bindHost: config.host, publicUrl: config.origins.publicUrl, allowedOrigins: config.origins.allowed });
@@ -128,7 +130,13 @@ export async function createSwitchyard(config: Config, opts: SwitchyardOptions =
   const upgraded = new Set<Duplex>();
   const routeUpgrade = createUpgradeRouter({
     socketIo: realtime.handleUpgrade,
-    yjs: (req, socket, head, room) => yjs.handleUpgrade(req, socket, head, { docName: room, readOnly: false }),
+    // Signed-in users only; viewers (or read-scoped tokens) get a read-only connection.
+    yjs: (req, socket, head, room) => {
+      callerOfRequest(context.accounts, req).then((caller) => {
+        if (!caller) return rejectUpgrade(socket, 401, 'Unauthorized');
+        yjs.handleUpgrade(req, socket, head, { docName: room, readOnly: !allows(effectiveRole(caller.user.role, caller.scopes), 'editor') });
+      }, (err: unknown) => { log.error('yjs upgrade failed', { error: err }); rejectUpgrade(socket, 500, 'Internal Server Error'); });
+    },
     next: next?.handleUpgrade,
   }, origins);
   httpServer.on('upgrade', (req, socket: Duplex, head: Buffer) => {

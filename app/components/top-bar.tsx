@@ -1,6 +1,8 @@
 'use client';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTRPC } from '../lib/trpc.ts';
 import { Logo } from './logo.tsx';
 import { ThemeToggle } from './theme-toggle.tsx';
 
@@ -10,6 +12,22 @@ const nav = [
   { href: '/audit', label: 'Audit log', active: (p: string) => p.startsWith('/audit') },
   { href: '/status', label: 'Status', active: (p: string) => p.startsWith('/status') },
 ];
+
+function UserMenu() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const status = useQuery(trpc.auth.status.queryOptions());
+  // Signed out: every cached answer belonged to the previous user.
+  const signOut = useMutation(trpc.auth.signOut.mutationOptions({ onSuccess: () => queryClient.resetQueries() }));
+  const user = status.data?.user;
+  if (!user) return null;
+  return (
+    <div className="user-menu">
+      <span title={user.email}>{user.name} · {user.role}</span>
+      <button type="button" className="button button-small" onClick={() => signOut.mutate()} disabled={signOut.isPending}>Sign out</button>
+    </div>
+  );
+}
 
 export function TopBar() {
   const pathname = usePathname() ?? '/';
@@ -27,6 +45,7 @@ export function TopBar() {
         ))}
       </nav>
       <div className="topbar-end">
+        <UserMenu />
         <ThemeToggle />
       </div>
     </header>

@@ -119,11 +119,11 @@ function summary(r: { id: string; number: number; workflowId: string; status: st
 
 export function remoteBackend(opts: BackendOptions & { server: string }, read: (f: string) => string): Backend {
   const url = `${opts.server.replace(/\/+$/, '')}/api/trpc`;
-  // Accounts arrive with a later issue; until then the server ignores the token.
   const api = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url, headers: () => (opts.token ? { authorization: `Bearer ${opts.token}` } : {}) })] });
   const call = async <T>(what: Promise<T>): Promise<T> => {
     try { return await what; } catch (err) {
       const e = err as { data?: { code?: string }; message: string; cause?: { code?: string } };
+      if (e.data?.code === 'UNAUTHORIZED' || e.data?.code === 'FORBIDDEN') throw new UsageError(`${e.message} (create a token in the app, then pass --token or set SWITCHYARD_TOKEN)`);
       if (e.data?.code === 'BAD_REQUEST' || e.data?.code === 'NOT_FOUND' || e.data?.code === 'CONFLICT') throw new UsageError(e.message);
       if (!e.data) throw new UsageError(`cannot reach the server at ${opts.server}: ${e.message}`);
       throw err;

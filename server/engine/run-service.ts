@@ -625,6 +625,19 @@ export function createRunService(opts: RunServiceOptions) {
      * Approves or rejects a waiting gate. (Who may decide is checked by the caller.) For a run
      * executed by another process the decision is handed over and applied there.
      */
+    /** Who may decide a gate of a run: its approvers, and once it escalated its escalate_to. */
+    async gateApprovers(runId: string, step: string, iteration?: string): Promise<string[] | undefined> {
+      const run = await opts.db.run.findUnique({ where: { id: runId }, select: { versionId: true } });
+      if (!run) throw new NotFoundError('Run', runId);
+      const node = (await planFor(run.versionId)).nodes.get(step);
+      if (node?.def.type !== 'gate') return undefined;
+      const config = (node.step.with ?? {}) as { approvers?: string[]; escalate_to?: string[] };
+      const state = fold(await journalOf(runId));
+      const waiting = [...state.steps.values()].filter((s) => s.step === step && s.status === 'waiting' && (iteration === undefined || s.iteration === iteration));
+      const escalated = waiting.some((s) => s.waitReason === 'escalated');
+      return [...(config.approvers ?? []), ...(escalated ? config.escalate_to ?? [] : [])];
+    },
+
     async decideGate(runId: string, step: string, decision: 'approve' | 'reject', by: string, comment?: string, iteration?: string): Promise<void> {
       try {
         await controlRun(runId, { type: 'decide', step, iteration, decision, by, comment });

@@ -19,8 +19,19 @@ export interface Realtime {
   close(): Promise<void>;
 }
 
-export function createRealtime(log: Logger): Realtime {
-  const engine = new EngineServer({ maxHttpBufferSize: 1e6, pingInterval: 20_000 });
+/** Decides whether a request (polling or upgrade) may connect; the default allows all. */
+export type AllowRequest = (req: IncomingMessage) => Promise<boolean>;
+
+export function createRealtime(log: Logger, allow?: AllowRequest): Realtime {
+  const engine = new EngineServer({
+    maxHttpBufferSize: 1e6,
+    pingInterval: 20_000,
+    // Checked on the handshake and on every later polling request and upgrade.
+    allowRequest: (req, callback) => {
+      if (!allow) return callback(null, true);
+      allow(req).then((ok) => callback(ok ? null : 'Sign in first', ok), () => callback('Sign in first', false));
+    },
+  });
   const io: RealtimeServer = new Server({ path: paths.socketIo, serveClient: false });
   io.bind(engine);
   io.on('connection', (socket) => {

@@ -1,7 +1,7 @@
-import { expect, setTheme, test } from './fixtures.ts';
+import { apiPost, expect, setTheme, test } from './fixtures.ts';
 
 test('the audit log lists changes made through the API, newest first, and filters them', async ({ page, server }) => {
-  const post = (path: string, body: unknown) => fetch(`${server.url}/api/trpc/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const post = (path: string, body: unknown) => apiPost(server, path, body);
   await post('workflows.create', { name: 'Audit me' });
   await post('secrets.create', { name: 'E2E_TOKEN', value: 'never-shown-123' });
 

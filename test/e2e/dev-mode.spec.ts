@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startServerProcess } from '../helpers/server-process.ts';
-import { expect, test } from './fixtures.ts';
+import { expect, setUpOwner, signIn, test } from './fixtures.ts';
 
 test('dev mode: the hot-reload socket, socket.io and Yjs all connect on one port', async ({ page }) => {
   test.setTimeout(180_000);
@@ -16,6 +16,7 @@ test('dev mode: the hot-reload socket, socket.io and Yjs all connect on one port
         if (new URL(ws.url()).pathname.startsWith('/_next/')) ws.on('framereceived', (f) => resolve(String(f.payload)));
       });
     });
+    await signIn(page.context(), { url: server.url, ...(await setUpOwner(server.url)) });
     await page.goto(`${server.url}/status`, { timeout: 120_000 });
     expect(await hmrFrame).toBeTruthy();
     await expect(page.getByRole('region', { name: 'Live events' })).toHaveAttribute('data-state', 'ok', { timeout: 60_000 });

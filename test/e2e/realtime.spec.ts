@@ -1,4 +1,4 @@
-import { expect, test } from './fixtures.ts';
+import { expect, test, signIn } from './fixtures.ts';
 
 test('socket.io connects from the browser and receives the server hello', async ({ page, server }) => {
   await page.goto(`${server.url}/status`);
@@ -10,6 +10,7 @@ test('two browser contexts on one Yjs room see each other\'s edits', async ({ br
   const room = `e2e-${Date.now()}`;
   const a = await browser.newContext();
   const b = await browser.newContext();
+  await Promise.all([signIn(a, server), signIn(b, server)]);
   try {
     const pageA = await a.newPage();
     const pageB = await b.newPage();
@@ -36,6 +37,8 @@ test('/api/health is ok on SQLite and on PostgreSQL, and the status page says wh
     const res = await request.get(`${srv.url}/api/health`);
     expect(res.status()).toBe(200);
     expect(await res.json()).toMatchObject({ status: 'ok', database: { provider, reachable: true } });
+    // Cookies ignore ports: sign in to this server's own database.
+    await signIn(page.context(), srv);
     await page.goto(`${srv.url}/status`);
     await expect(page.getByRole('region', { name: 'Database' })).toContainText(label);
     await expect(page.getByTestId('health-status')).toHaveText('ok');

@@ -5,7 +5,7 @@ import { repoRoot } from '../helpers/server-process.ts';
 test.describe.configure({ mode: 'serial' });
 
 test('the home page shows an empty workflows list with a "New workflow" action', async ({ page, server }) => {
-  await deleteAllWorkflows(server.url);
+  await deleteAllWorkflows(server);
   await page.goto(server.url);
   await expect(page.getByRole('heading', { name: 'Workflows', level: 1 })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'No workflows yet' })).toBeVisible();
@@ -27,7 +27,7 @@ test('creating a workflow from the dialog opens its empty canvas', async ({ page
 });
 
 test('a workflow created through tRPC opens at /workflows/<id> and appears in the list', async ({ page, server }) => {
-  const id = await createWorkflowViaApi(server.url, 'Nightly dependency bump');
+  const id = await createWorkflowViaApi(server, 'Nightly dependency bump');
   await page.goto(`${server.url}/workflows/${id}`);
   await expect(page.getByTestId('workflow-name')).toHaveText('Nightly dependency bump');
   await expect(page.locator('.react-flow__renderer')).toBeVisible();
@@ -47,7 +47,7 @@ test('an unknown workflow id shows a not-found state with a way back', async ({ 
 });
 
 test('screenshots of the running app for the README (light and dark)', async ({ page, server }) => {
-  for (const name of ['Deploy on plan completion', 'Triage new issues with an AI agent']) await createWorkflowViaApi(server.url, name);
+  for (const name of ['Deploy on plan completion', 'Triage new issues with an AI agent']) await createWorkflowViaApi(server, name);
   await page.setViewportSize({ width: 1280, height: 720 });
   await page.goto(server.url);
   await expect(page.getByRole('list', { name: 'Workflows' }).getByText('Triage new issues with an AI agent')).toBeVisible();

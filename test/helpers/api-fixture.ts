@@ -1,10 +1,10 @@
 // A real server on a fresh database of one kind, with a typed tRPC client, for the length of a
 // describe block; `workflows` are imported and published before the tests run.
 import { afterAll, beforeAll } from 'vitest';
-import { createTRPCClient, httpBatchLink } from '@trpc/client';
+import { createTRPCClient } from '@trpc/client';
 import type { AppRouter } from '../../server/trpc/router.ts';
 import { freshDatabase, type DatabaseKind, type TestDatabase } from './databases.ts';
-import { startTestServer, type TestServer } from './server.ts';
+import { apiClient, startTestServer, type TestServer } from './server.ts';
 import { testRegistry } from './test-nodes.ts';
 import { testRunners } from './test-runners.ts';
 
@@ -17,7 +17,7 @@ export function useApiServer(kind: DatabaseKind, workflows: Record<string, strin
   beforeAll(async () => {
     fx.database = await freshDatabase(kind);
     fx.server = await startTestServer(kind, { registry: testRegistry(), runners: testRunners(), ...options, database: fx.database });
-    fx.api = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${fx.server.url}/api/trpc` })] });
+    fx.api = apiClient(fx.server.url, fx.server.token);
     for (const [id, yaml] of Object.entries(workflows)) {
       await fx.api.workflows.import.mutate({ yaml });
       await fx.api.versions.publish.mutate({ workflowId: id });

@@ -1,6 +1,7 @@
 // Runs the real entry point (server/index.ts) as a child process, the way `npm start`
 // does, on a random free port. Used by process-level tests and the browser tests.
 import { spawn, type ChildProcess } from 'node:child_process';
+import WebSocket from 'ws';
 import path from 'node:path';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
@@ -51,4 +52,28 @@ export async function startServerProcess(env: Record<string, string>, args: stri
       return { code, ms: Date.now() - started };
     },
   };
+}
+
+/**
+ * Sets up the owner of a fresh server over HTTP, as the set-up page does, and returns an API
+ * token with every scope for the test's calls.
+ */
+export async function ownerToken(url: string): Promise<string> {
+  const post = async (proc: string, body: unknown, cookie?: string) => {
+    const res = await fetch(`${url}/api/trpc/${proc}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) }, body: JSON.stringify(body) });
+    if (!res.ok) throw new Error(`${proc} failed: ${res.status} ${await res.text()}`);
+    return { res, data: ((await res.json()) as { result: { data: Record<string, unknown> } }).result.data };
+  };
+  const setup = await post('auth.setup', { email: 'owner@switchyard.test', name: 'Test Owner', password: 'test owner password' });
+  const cookie = setup.res.headers.get('set-cookie')!.split(';')[0]!;
+  return (await post('auth.tokens.create', { name: 'tests', scopes: ['admin'] }, cookie)).data.token as string;
+}
+
+/** A WebSocket class (for y-websocket's WebSocketPolyfill) that sends `token` as a bearer. */
+export function authedWebSocket(token: string): typeof globalThis.WebSocket {
+  return class extends WebSocket {
+    constructor(url: string, protocols?: string | string[]) {
+      super(url, protocols, { headers: { authorization: `Bearer ${token}` } });
+    }
+  } as unknown as typeof globalThis.WebSocket;
 }

@@ -175,13 +175,16 @@ describe('switchyard run --server', () => {
 
   it('starts and follows the run on the server, and lists it', async () => {
     const env = { ...process.env, NO_COLOR: '1', DATA_DIR: path.join(dir, 'unused') };
-    const r = await cliAsync(['run', 'hello.yaml', '--server', server.url, '--token', 'test-token', '-i', 'n=4'], { cwd: dir, env });
+    const anonymous = await cliAsync(['runs', '--server', server.url], { cwd: dir, env });
+    expect(anonymous.status).toBe(2);
+    expect(anonymous.stderr).toContain('Sign in first');
+    const r = await cliAsync(['run', 'hello.yaml', '--server', server.url, '--token', server.token!, '-i', 'n=4'], { cwd: dir, env });
     expect(r.stderr).toMatch(/hello #1 completed/);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^✓ shout/m);
     const run = await server.app.context.db.run.findFirstOrThrow({ where: { workflowId: 'hello' } });
     expect(run.status).toBe('completed');
-    const list = await cliAsync(['runs', '--json'], { cwd: dir, env: { ...env, SWITCHYARD_SERVER: server.url } });
+    const list = await cliAsync(['runs', '--json'], { cwd: dir, env: { ...env, SWITCHYARD_SERVER: server.url, SWITCHYARD_TOKEN: server.token } });
     expect(JSON.parse(list.stdout)).toMatchObject([{ id: run.id, workflowId: 'hello', status: 'completed' }]);
     const unreachable = await cliAsync(['runs', '--server', 'http://127.0.0.1:9'], { cwd: dir, env });
     expect(unreachable.status).toBe(2);

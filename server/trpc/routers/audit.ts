@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { publicProcedure, router } from '../init.ts';
+import { roleProcedure, router } from '../init.ts';
 
 /** The audit log (server/audit/audit-log.ts): newest first, filtered, paged by id. */
 export const auditRouter = router({
-  list: publicProcedure
+  list: roleProcedure('owner')
     .input(z.object({
       action: z.string().max(100).optional(),
       actor: z.string().max(200).optional(),
@@ -13,5 +13,5 @@ export const auditRouter = router({
     }).default({ limit: 50 }))
     .query(({ ctx, input }) => ctx.audit.list(input)),
 
-  actions: publicProcedure.query(({ ctx }) => ctx.audit.actions()),
+  actions: roleProcedure('owner').query(({ ctx }) => ctx.audit.actions()),
 });

@@ -1,18 +1,18 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { publicProcedure, router } from '../init.ts';
+import { roleProcedure, router } from '../init.ts';
 
 // Definitions as plain data (metadata + config JSON Schema): the palette and config forms
 // work even for node types the browser bundle never imported.
 export const nodesRouter = router({
-  list: publicProcedure.query(({ ctx }) => ctx.nodeData),
+  list: roleProcedure('viewer').query(({ ctx }) => ctx.nodeData),
 
   /**
    * Checks a config against its node type's zod schema — the one the validator and the engine
    * use, so a form built from the JSON Schema gets the same answers (cross-field rules
    * included) for types the browser never imported.
    */
-  checkConfig: publicProcedure
+  checkConfig: roleProcedure('viewer')
     .input(z.object({ type: z.string().min(1).max(63), config: z.record(z.string(), z.unknown()) }))
     .query(({ ctx, input }) => {
       const def = ctx.registry.get(input.type);

@@ -1,9 +1,11 @@
+import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { mayDecide } from '../../auth/approvers.ts';
 import { NotFoundError } from '../../../engine/errors.ts';
 import { ITERATION_PATTERN, LOG_STREAMS, RUN_ID_PATTERN, STEP_ID_PATTERN } from '../../engine/step-logs.ts';
 import { TERMINAL_RUN, TERMINAL_STEP } from '../../../engine/run/state.ts';
 import { workflowIdSchema } from '../../../engine/format/schema.ts';
-import { publicProcedure, router } from '../init.ts';
+import { roleProcedure, router } from '../init.ts';
 
 const runId = z.string().min(1).max(64);
 const stepEnded: ReadonlySet<string> = TERMINAL_STEP;
@@ -11,7 +13,7 @@ const runEnded: ReadonlySet<string> = TERMINAL_RUN;
 
 export const runsRouter = router({
   /** Runs the latest published version (or `version`) with the given inputs. */
-  start: publicProcedure
+  start: roleProcedure('runner')
     .input(z.object({
       workflowId: workflowIdSchema,
       version: z.number().int().min(1).optional(),
@@ -21,16 +23,16 @@ export const runsRouter = router({
     .mutation(({ ctx, input }) => ctx.runs.start(input)),
 
   /** A new run that keeps the completed steps of a failed or cancelled run and runs the rest. */
-  retry: publicProcedure.input(z.object({ runId })).mutation(({ ctx, input }) => ctx.runs.retry(input.runId)),
+  retry: roleProcedure('runner').input(z.object({ runId })).mutation(({ ctx, input }) => ctx.runs.retry(input.runId)),
 
   /** A new run of the same version with the same inputs. */
-  rerun: publicProcedure.input(z.object({ runId })).mutation(({ ctx, input }) => ctx.runs.rerun(input.runId)),
+  rerun: roleProcedure('runner').input(z.object({ runId })).mutation(({ ctx, input }) => ctx.runs.rerun(input.runId)),
 
   /**
    * A new run from `step` of an earlier run: steps upstream of it keep their recorded outputs
    * (or the edited ones given here), the step and everything else run for real.
    */
-  fork: publicProcedure
+  fork: roleProcedure('runner')
     .input(z.object({
       runId,
       step: z.string().min(1).max(64),
@@ -40,7 +42,7 @@ export const runsRouter = router({
     }))
     .mutation(({ ctx, input }) => ctx.runs.fork(input)),
 
-  list: publicProcedure
+  list: roleProcedure('viewer')
     .input(z.object({
       workflowId: workflowIdSchema.optional().describe('Runs of this workflow; all workflows when omitted.'),
       status: z.string().max(32).optional(),
@@ -55,7 +57,7 @@ export const runsRouter = router({
       return rows.map(({ version, ...r }) => ({ ...r, version: version.number, createdAt: r.createdAt.toISOString(), startedAt: r.startedAt?.toISOString() ?? null, finishedAt: r.finishedAt?.toISOString() ?? null }));
     }),
 
-  get: publicProcedure.input(z.object({ runId })).query(async ({ ctx, input }) => {
+  get: roleProcedure('viewer').input(z.object({ runId })).query(async ({ ctx, input }) => {
     const run = await ctx.db.run.findUnique({
       where: { id: input.runId },
       include: {
@@ -78,7 +80,7 @@ export const runsRouter = router({
   }),
 
   /** The journal from a sequence number on: what a reconnecting client missed. */
-  events: publicProcedure
+  events: roleProcedure('viewer')
     .input(z.object({ runId, afterSeq: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(500) }))
     .query(async ({ ctx, input }) => (await ctx.journal.read(input.runId, input.afterSeq, input.limit)).map((e) => ({ seq: e.seq, type: e.type, payload: e.payload, at: e.at.toISOString() }))),
 
@@ -87,7 +89,7 @@ export const runsRouter = router({
    * characters; follow live output with the bus's `log` events from `nextOffset` on. `done`:
    * the step instance has ended (or the run has) and this page reached the end of the file.
    */
-  logs: publicProcedure
+  logs: roleProcedure('viewer')
     .input(z.object({
       runId: z.string().regex(RUN_ID_PATTERN, 'must be a run id'),
       step: z.string().regex(STEP_ID_PATTERN, 'must be a step id'),
@@ -108,17 +110,24 @@ export const runsRouter = router({
       return { ...page, done: ended && page.nextOffset >= page.size };
     }),
 
-  /** Approve or reject a waiting gate. `by` names the person until accounts exist. */
-  decide: publicProcedure
+  /** Approve or reject a waiting gate, as the signed-in user (recorded with the decision). */
+  decide: roleProcedure('runner')
     .input(z.object({
-      runId, step: z.string().min(1).max(64), decision: z.enum(['approve', 'reject']), by: z.string().trim().min(1).max(200), comment: z.string().max(2000).optional(),
+      runId, step: z.string().min(1).max(64), decision: z.enum(['approve', 'reject']), comment: z.string().max(2000).optional(),
       iteration: z.string().regex(/^\d+(\/\d+)*$/).optional().describe('For a gate in a loop body: which iteration ("2", or "1/0" in a nested loop); omitted: the one waiting.'),
     }))
-    .mutation(async ({ ctx, input }) => { await ctx.runs.decideGate(input.runId, input.step, input.decision, input.by, input.comment, input.iteration); return { runId: input.runId }; }),
+    .mutation(async ({ ctx, input }) => {
+      const approvers = await ctx.runs.gateApprovers(input.runId, input.step, input.iteration);
+      if (approvers && !mayDecide(ctx.caller, approvers)) {
+        throw new TRPCError({ code: 'FORBIDDEN', message: `Only ${approvers.join(', ')} may decide gate ${input.step}; you are ${ctx.caller.user.email} (${ctx.caller.user.role}).` });
+      }
+      await ctx.runs.decideGate(input.runId, input.step, input.decision, ctx.caller.user.email, input.comment, input.iteration);
+      return { runId: input.runId };
+    }),
 
-  pause: publicProcedure.input(z.object({ runId })).mutation(async ({ ctx, input }) => { await ctx.runs.pause(input.runId); return { runId: input.runId }; }),
-  resume: publicProcedure.input(z.object({ runId })).mutation(async ({ ctx, input }) => { await ctx.runs.resume(input.runId); return { runId: input.runId }; }),
-  cancel: publicProcedure
+  pause: roleProcedure('runner').input(z.object({ runId })).mutation(async ({ ctx, input }) => { await ctx.runs.pause(input.runId, ctx.caller.user.email); return { runId: input.runId }; }),
+  resume: roleProcedure('runner').input(z.object({ runId })).mutation(async ({ ctx, input }) => { await ctx.runs.resume(input.runId, ctx.caller.user.email); return { runId: input.runId }; }),
+  cancel: roleProcedure('runner')
     .input(z.object({ runId, reason: z.string().max(500).optional() }))
-    .mutation(async ({ ctx, input }) => { await ctx.runs.cancel(input.runId, undefined, input.reason); return { runId: input.runId }; }),
+    .mutation(async ({ ctx, input }) => { await ctx.runs.cancel(input.runId, ctx.caller.user.email, input.reason); return { runId: input.runId }; }),
 });

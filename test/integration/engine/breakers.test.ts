@@ -2,13 +2,13 @@
 // through a real server — a target that keeps failing opens its breaker, later calls fail fast
 // without running, the state is visible over tRPC, and a probe closes it once the target is up.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTRPCClient, httpBatchLink } from '@trpc/client';
+import { createTRPCClient } from '@trpc/client';
 import { openDatabase, type Db } from '../../../server/db/client.ts';
 import { migrateDatabase } from '../../../server/db/index.ts';
 import { createCircuitBreakers, type BreakerPolicy } from '../../../server/engine/circuit-breaker.ts';
 import type { AppRouter } from '../../../server/trpc/router.ts';
 import { databaseKinds, freshDatabase, type TestDatabase } from '../../helpers/databases.ts';
-import { startTestServer, type TestServer } from '../../helpers/server.ts';
+import { startTestServer, type TestServer, apiClient } from '../../helpers/server.ts';
 import { testRegistry } from '../../helpers/test-nodes.ts';
 import { downTargets, testRunners, type Ledger } from '../../helpers/test-runners.ts';
 import { waitFor } from '../../helpers/wait.ts';
@@ -79,7 +79,7 @@ describe.each(databaseKinds)('circuit breakers through the engine on %s', (kind)
   beforeAll(async () => {
     database = await freshDatabase(kind);
     server = await startTestServer(kind, { database, registry: testRegistry(), runners: testRunners(ledger) });
-    api = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${server.url}/api/trpc` })] });
+    api = apiClient(server.url, server.token);
     await api.workflows.import.mutate({ yaml: `apiVersion: switchyard/v1\nid: call\nname: Call\ninputs:\n  fatal: { type: boolean, default: false }\nsteps:\n  - { id: hit, type: flaky, with: { target: ${target}, fatal: "\${{ inputs.fatal }}" } }\n` });
     await api.versions.publish.mutate({ workflowId: 'call' });
   });

@@ -2,11 +2,11 @@
 // (starts over), fork (time travel from one step, with edited upstream outputs), and
 // idempotent starts. A side-effect ledger proves which steps really ran in which run.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
+import { createTRPCClient, TRPCClientError } from '@trpc/client';
 import { defineRunner } from '../../../engine/nodes/define-node.ts';
 import type { AppRouter } from '../../../server/trpc/router.ts';
 import { databaseKinds, freshDatabase, type TestDatabase } from '../../helpers/databases.ts';
-import { startTestServer, type TestServer } from '../../helpers/server.ts';
+import { startTestServer, type TestServer, apiClient } from '../../helpers/server.ts';
 import { failNode, testRegistry } from '../../helpers/test-nodes.ts';
 import { testRunners, type Ledger } from '../../helpers/test-runners.ts';
 
@@ -43,7 +43,7 @@ describe.each(databaseKinds)('retry, re-run and fork on %s', (kind) => {
       return { green: true };
     }));
     server = await startTestServer(kind, { database, registry: testRegistry(), runners, leaseMs: 1000 });
-    api = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${server.url}/api/trpc` })] });
+    api = apiClient(server.url, server.token);
     await api.workflows.import.mutate({ yaml: pipeline });
     await api.versions.publish.mutate({ workflowId: 'pipeline' });
   });

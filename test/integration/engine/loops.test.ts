@@ -6,6 +6,7 @@ import type { AppRouter } from '../../../server/trpc/router.ts';
 import { useApiServer } from '../../helpers/api-fixture.ts';
 import { databaseKinds } from '../../helpers/databases.ts';
 import { waitFor } from '../../helpers/wait.ts';
+import { apiClient } from '../../helpers/server.ts';
 
 const yaml = `apiVersion: switchyard/v1
 id: rollout
@@ -29,13 +30,16 @@ describe.each(databaseKinds)('loops on %s', (kind) => {
 
   it('decides gates per iteration and runs the nested loop of each approved one', async () => {
     const { api, server } = fx;
+    // Two people decide: each through their own account.
+    const ann = apiClient(server.url, (await server.user('runner', 'ann@example.com')).token);
+    const bob = apiClient(server.url, (await server.user('runner', 'bob@example.com')).token);
     const { runId } = await api.runs.start.mutate({ workflowId: 'rollout' });
     await waitFor(async () => (await api.runs.get.query({ runId })).steps.filter((s) => s.stepId === 'approve' && s.status === 'waiting').length === 2, { what: 'both gates to wait' });
-    const ambiguous = await api.runs.decide.mutate({ runId, step: 'approve', decision: 'approve', by: 'ann' }).catch((e: unknown) => e);
+    const ambiguous = await ann.runs.decide.mutate({ runId, step: 'approve', decision: 'approve' }).catch((e: unknown) => e);
     expect((ambiguous as TRPCClientError<AppRouter>).data?.code).toBe('CONFLICT');
     expect((ambiguous as Error).message).toContain('say which one');
-    await api.runs.decide.mutate({ runId, step: 'approve', iteration: '1', decision: 'approve', by: 'ann' });
-    await api.runs.decide.mutate({ runId, step: 'approve', iteration: '0', decision: 'reject', by: 'bob', comment: 'eu freeze' });
+    await ann.runs.decide.mutate({ runId, step: 'approve', iteration: '1', decision: 'approve' });
+    await bob.runs.decide.mutate({ runId, step: 'approve', iteration: '0', decision: 'reject', comment: 'eu freeze' });
     await server.app.context.runs.waitFor(runId);
     const run = await api.runs.get.query({ runId });
     expect(run.status).toBe('completed');

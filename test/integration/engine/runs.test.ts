@@ -4,12 +4,12 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
+import { createTRPCClient, TRPCClientError } from '@trpc/client';
 import { fold } from '../../../engine/run/reducer.ts';
 import { runEventSchema } from '../../../engine/run/events.ts';
 import type { AppRouter } from '../../../server/trpc/router.ts';
 import { databaseKinds, freshDatabase, type TestDatabase } from '../../helpers/databases.ts';
-import { startTestServer, type TestServer } from '../../helpers/server.ts';
+import { startTestServer, type TestServer, apiClient } from '../../helpers/server.ts';
 import { testRegistry } from '../../helpers/test-nodes.ts';
 import { testRunners, type Ledger } from '../../helpers/test-runners.ts';
 import { waitFor } from '../../helpers/wait.ts';
@@ -43,7 +43,7 @@ describe.each(databaseKinds)('durable runs on %s', (kind) => {
   beforeAll(async () => {
     database = await freshDatabase(kind);
     server = await startTestServer(kind, { database, registry: testRegistry(), runners: testRunners(ledger, gates), leaseMs: 1000 });
-    api = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${server.url}/api/trpc` })] });
+    api = apiClient(server.url, server.token);
     await publish('chain', chain('chain'));
   });
   afterAll(async () => { await server?.stop(); await database?.drop(); });
@@ -146,7 +146,7 @@ describe('gates over tRPC', () => {
   let api: ReturnType<typeof createTRPCClient<AppRouter>>;
   beforeAll(async () => {
     server = await startTestServer('sqlite', { registry: testRegistry(), runners: testRunners() });
-    api = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${server.url}/api/trpc` })] });
+    api = apiClient(server.url, server.token);
     await api.workflows.import.mutate({ yaml: `apiVersion: switchyard/v1\nid: gated\nname: Gated\nsteps:
   - id: approve
     type: gate
@@ -154,25 +154,52 @@ describe('gates over tRPC', () => {
   - { id: ship, type: echo, needs: [approve.approved] }
 ` });
     await api.versions.publish.mutate({ workflowId: 'gated' });
+    await api.workflows.import.mutate({ yaml: `apiVersion: switchyard/v1\nid: named\nname: Named\nsteps:
+  - id: approve
+    type: gate
+    with: { message: release?, approvers: ["user:ada@example.com", "role:editor"], timeout: 1h }
+` });
+    await api.versions.publish.mutate({ workflowId: 'named' });
   });
   afterAll(async () => { await server?.stop(); });
 
   it('waits at the gate until someone approves, recording who and why', async () => {
     const { runId } = await api.runs.start.mutate({ workflowId: 'gated' });
     await waitFor(async () => (await api.runs.get.query({ runId })).steps.find((s) => s.stepId === 'approve')?.status === 'waiting', { what: 'gate waiting' });
-    await api.runs.decide.mutate({ runId, step: 'approve', decision: 'approve', by: 'alice@example.com', comment: 'ship it' });
+    await api.runs.decide.mutate({ runId, step: 'approve', decision: 'approve', comment: 'ship it' }); // as the signed-in owner
     await server.app.context.runs.waitFor(runId);
     const run = await api.runs.get.query({ runId });
     expect(run.status).toBe('completed');
-    expect(run.steps.find((s) => s.stepId === 'approve')?.output).toMatchObject({ decision: 'approved', by: ['alice@example.com'] });
+    expect(run.steps.find((s) => s.stepId === 'approve')?.output).toMatchObject({ decision: 'approved', by: ['owner@switchyard.test'] });
     const decided = (await api.runs.events.query({ runId })).find((e) => e.type === 'gate.decided');
-    expect(decided?.payload).toMatchObject({ by: 'alice@example.com', comment: 'ship it', decision: 'approve' });
+    expect(decided?.payload).toMatchObject({ by: 'owner@switchyard.test', comment: 'ship it', decision: 'approve' });
+  });
+
+  it('lets only the gate\'s approvers decide: named users and roles at or above the one named', async () => {
+    const as = async (role: 'runner' | 'editor' | 'viewer', email: string) => apiClient(server.url, (await server.user(role, email)).token);
+    const [bob, ada, eve, vera] = [await as('runner', 'bob@example.com'), await as('runner', 'ada@example.com'), await as('editor', 'eve@example.com'), await as('viewer', 'vera@example.com')];
+    const waiting = async () => {
+      const { runId } = await api.runs.start.mutate({ workflowId: 'named' });
+      await waitFor(async () => (await api.runs.get.query({ runId })).steps.find((s) => s.stepId === 'approve')?.status === 'waiting', { what: 'gate waiting' });
+      return runId;
+    };
+    const runId = await waiting();
+    const refused = await bob.runs.decide.mutate({ runId, step: 'approve', decision: 'approve' }).catch((e: unknown) => e) as TRPCClientError<AppRouter>;
+    expect([refused.data?.code, refused.message]).toEqual(['FORBIDDEN', 'Only user:ada@example.com, role:editor may decide gate approve; you are bob@example.com (runner).']);
+    expect((await vera.runs.decide.mutate({ runId, step: 'approve', decision: 'approve' }).catch((e: unknown) => e) as TRPCClientError<AppRouter>).data?.code).toBe('FORBIDDEN');
+    await ada.runs.decide.mutate({ runId, step: 'approve', decision: 'reject', comment: 'not yet' });
+    await server.app.context.runs.waitFor(runId);
+    expect((await api.runs.get.query({ runId })).steps[0]?.output).toMatchObject({ decision: 'rejected' });
+    const second = await waiting();
+    await eve.runs.decide.mutate({ runId: second, step: 'approve', decision: 'approve' }); // an editor, by role
+    await server.app.context.runs.waitFor(second);
+    expect((await api.runs.get.query({ runId: second })).steps[0]?.output).toMatchObject({ decision: 'approved', by: ['eve@example.com'] });
   });
 
   it('refuses a decision on a step that is not a waiting gate', async () => {
     const { runId } = await api.runs.start.mutate({ workflowId: 'gated' });
     await waitFor(async () => (await api.runs.get.query({ runId })).steps.some((s) => s.status === 'waiting'), { what: 'gate waiting' });
-    const err = await api.runs.decide.mutate({ runId, step: 'ship', decision: 'approve', by: 'x' }).catch((e: unknown) => e);
+    const err = await api.runs.decide.mutate({ runId, step: 'ship', decision: 'approve' }).catch((e: unknown) => e);
     expect((err as TRPCClientError<AppRouter>).data?.code).toBe('CONFLICT');
     await api.runs.cancel.mutate({ runId });
   });

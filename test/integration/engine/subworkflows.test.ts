@@ -2,10 +2,10 @@
 // result becomes the step's; failures and cancels cross the link; and a parent step that runs
 // again after its process lost the run adopts the child instead of starting a second one.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTRPCClient, httpBatchLink } from '@trpc/client';
+import { createTRPCClient } from '@trpc/client';
 import type { AppRouter } from '../../../server/trpc/router.ts';
 import { databaseKinds, freshDatabase, type TestDatabase } from '../../helpers/databases.ts';
-import { startTestServer, type TestServer } from '../../helpers/server.ts';
+import { startTestServer, type TestServer, apiClient } from '../../helpers/server.ts';
 import { testRegistry } from '../../helpers/test-nodes.ts';
 import { testRunners, type Ledger } from '../../helpers/test-runners.ts';
 import { waitFor } from '../../helpers/wait.ts';
@@ -44,7 +44,7 @@ describe.each(databaseKinds)('sub-workflows on %s', (kind) => {
   beforeAll(async () => {
     database = await freshDatabase(kind);
     server = await startTestServer(kind, { database, registry: testRegistry(), runners: testRunners(ledger, gates), leaseMs: 1000 });
-    api = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${server.url}/api/trpc` })] });
+    api = apiClient(server.url, server.token);
     for (const [id, yaml] of [['kid', kid], ['parent', parent('parent', '')], ['holder', parent('holder', ', hold: true')], ['exploder', parent('exploder', ', explode: true')]] as const) {
       await api.workflows.import.mutate({ yaml });
       await api.versions.publish.mutate({ workflowId: id });

@@ -4,12 +4,10 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { nodeRegistry } from '../../../nodes/registry.generated.ts';
 import { loadExternalNodes, ExternalNodeError } from '../../../server/nodes/external-nodes.ts';
-import type { AppRouter } from '../../../server/trpc/router.ts';
-import { repoRoot, startServerProcess, type ServerProcess } from '../../helpers/server-process.ts';
-import { startTestServer } from '../../helpers/server.ts';
+import { ownerToken, repoRoot, startServerProcess, type ServerProcess } from '../../helpers/server-process.ts';
+import { startTestServer, apiClient } from '../../helpers/server.ts';
 
 const examples = path.join(repoRoot, 'examples/nodes');
 const builtIns = new Set(nodeRegistry.list().map((d) => d.type));
@@ -46,7 +44,7 @@ export default { definition, run: async () => ({ ok: '${type}' }) };
   it('lists a loaded type with its config form and runs it (in-process server)', async () => {
     const server = await startTestServer('sqlite', { env: { NODE_DIRS: examples } });
     try {
-      const api = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${server.url}/api/trpc` })] });
+      const api = apiClient(server.url, server.token);
       const listed = (await api.nodes.list.query()).find((n) => n.type === 'semver-bump');
       expect(listed).toMatchObject({ title: 'Bump version', kind: 'action', defaults: { bump: 'patch', preid: 'rc' } });
       expect(Object.keys((listed!.configSchema as { properties: object }).properties)).toEqual(['current', 'bump', 'preid']);
@@ -65,7 +63,7 @@ export default { definition, run: async () => ({ ok: '${type}' }) };
   it('refuses a workflow using the type when the folder is not configured, naming the type', async () => {
     const server = await startTestServer('sqlite');
     try {
-      const api = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${server.url}/api/trpc` })] });
+      const api = apiClient(server.url, server.token);
       const imported = await api.workflows.import.mutate({ yaml: release }).catch((e: unknown) => e);
       expect(JSON.stringify(imported)).toContain('semver-bump');
     } finally {
@@ -111,7 +109,7 @@ export default { definition, run: async () => ({ ok: '${type}' }) };
       const data = mkdtempSync(path.join(scratch, 'data-'));
       proc = await startServerProcess({ DATA_DIR: data, NODE_DIRS: examples }, ['--no-ui']);
       expect(proc.output()).toMatch(/node type loaded.*semver-bump/);
-      const api = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${proc.url}/api/trpc` })] });
+      const api = apiClient(proc.url, await ownerToken(proc.url));
       expect((await api.nodes.list.query()).map((n) => n.type)).toContain('semver-bump');
     });
 

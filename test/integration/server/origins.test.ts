@@ -38,7 +38,7 @@ describe('origin checks on the real server', () => {
   afterAll(async () => { await server?.stop(); });
 
   const mutation = (headers: Record<string, string>) => request(`${server.url}/api/trpc/workflows.create`, {
-    method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ name: `From ${headers.origin ?? 'cli'} ${Math.random()}` }),
+    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}`, ...headers }, body: JSON.stringify({ name: `From ${headers.origin ?? 'cli'} ${Math.random()}` }),
   });
 
   it('accepts mutations from this origin, an allowed one, and clients without an Origin', async () => {
@@ -65,8 +65,9 @@ describe('origin checks on the real server', () => {
 
   it('accepts websocket upgrades from this origin and refuses them from another site', async () => {
     for (const path of ['/socket.io/?EIO=4&transport=websocket', `/yjs/room-${Math.random().toString(36).slice(2)}`]) {
-      expect(await upgrade(`${server.url}${path}`, { origin: `http://${host}` })).toBe(101);
-      expect(await upgrade(`${server.url}${path}`, {})).toBe(101);
+      const signedIn = { authorization: `Bearer ${server.token}` };
+      expect(await upgrade(`${server.url}${path}`, { ...signedIn, origin: `http://${host}` })).toBe(101);
+      expect(await upgrade(`${server.url}${path}`, signedIn)).toBe(101);
       expect(await upgrade(`${server.url}${path}`, { origin: 'https://evil.example' })).toBe(403);
       expect(await upgrade(`${server.url}${path}`, { host: 'rebind.evil.example' })).toBe(421);
     }

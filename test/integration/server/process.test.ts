@@ -7,9 +7,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { io as ioClient } from 'socket.io-client';
 import { WebsocketProvider } from 'y-websocket';
-import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { repoRoot, startServerProcess, type ServerProcess } from '../../helpers/server-process.ts';
+import { authedWebSocket, ownerToken, repoRoot, startServerProcess, type ServerProcess } from '../../helpers/server-process.ts';
 import { once, waitFor } from '../../helpers/wait.ts';
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'switchyard-proc-'));
@@ -23,11 +22,12 @@ describe('server process', () => {
     const health = await (await fetch(`${proc.url}/api/health`)).json();
     expect(health).toMatchObject({ status: 'ok', database: { provider: 'sqlite', reachable: true } });
 
-    const socket = ioClient(proc.url, { transports: ['websocket'], forceNew: true, reconnection: false });
+    const token = await ownerToken(proc.url);
+    const socket = ioClient(proc.url, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: { authorization: `Bearer ${token}` } });
     await once(socket, 'server:hello');
     const doc = new Y.Doc();
     const provider = new WebsocketProvider(`${proc.url.replace('http', 'ws')}/yjs`, 'shutdown-room', doc, {
-      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket, disableBc: true, connect: true,
+      WebSocketPolyfill: authedWebSocket(token), disableBc: true, connect: true,
     });
     await waitFor(() => provider.synced, { what: 'yjs sync' });
     doc.getMap('m').set('k', 'written before shutdown');
@@ -44,7 +44,7 @@ describe('server process', () => {
     proc = await startServerProcess({ DATA_DIR: dataDir }, ['--no-ui']);
     const doc2 = new Y.Doc();
     const provider2 = new WebsocketProvider(`${proc.url.replace('http', 'ws')}/yjs`, 'shutdown-room', doc2, {
-      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket, disableBc: true,
+      WebSocketPolyfill: authedWebSocket(token), disableBc: true, // the owner's token survives the restart
     });
     try {
       await waitFor(() => doc2.getMap('m').get('k') === 'written before shutdown', { what: 'persisted edit' });

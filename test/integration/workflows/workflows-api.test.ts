@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 import type { AppRouter } from '../../../server/trpc/router.ts';
 import { databaseKinds } from '../../helpers/databases.ts';
-import { startTestServer, type TestServer } from '../../helpers/server.ts';
+import { startTestServer, type TestServer, apiClient } from '../../helpers/server.ts';
 
 const examplesDir = path.resolve(import.meta.dirname, '../../../examples');
 const example = (name: string) => readFileSync(path.join(examplesDir, name), 'utf8');
@@ -16,7 +16,7 @@ describe.each(databaseKinds)('workflows API on %s', (kind) => {
   let api: ReturnType<typeof createTRPCClient<AppRouter>>;
   beforeAll(async () => {
     server = await startTestServer(kind);
-    api = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${server.url}/api/trpc`, maxURLLength: 4000 })] });
+    api = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${server.url}/api/trpc`, maxURLLength: 4000, headers: { authorization: `Bearer ${server.token}` } })] });
   });
   afterAll(async () => { await server?.stop(); });
 
@@ -156,7 +156,7 @@ describe('hostile input over tRPC', () => {
   let api: ReturnType<typeof createTRPCClient<AppRouter>>;
   beforeAll(async () => {
     server = await startTestServer('sqlite');
-    api = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${server.url}/api/trpc` })] });
+    api = apiClient(server.url, server.token);
   });
   afterAll(async () => { await server?.stop(); });
 
@@ -164,7 +164,7 @@ describe('hostile input over tRPC', () => {
     const started = Date.now();
     const res = await fetch(`${server.url}/api/trpc/workflows.import`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ yaml: 'x'.repeat(50 * 1024 * 1024) }),
     });
     expect(res.status).toBe(413);

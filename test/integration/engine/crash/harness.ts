@@ -4,9 +4,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createTRPCClient, httpBatchLink } from '@trpc/client';
+import type { createTRPCClient } from '@trpc/client';
 import type { AppRouter } from '../../../../server/trpc/router.ts';
-import { repoRoot } from '../../../helpers/server-process.ts';
+import { ownerToken, repoRoot } from '../../../helpers/server-process.ts';
+import { apiClient } from '../../../helpers/server.ts';
+
+const ownerTokens = new Map<string, string>();
 
 export type Api = ReturnType<typeof createTRPCClient<AppRouter>>;
 
@@ -124,9 +127,12 @@ export async function startWorker(env: WorkerEnv, readyTimeoutMs = 30_000): Prom
     child.stdout!.on('data', onData);
     child.once('exit', onExit);
   });
+  // The owner is set up on the first start; restarts on the same database reuse its token.
+  let token = ownerTokens.get(env.DATABASE_URL);
+  if (!token) ownerTokens.set(env.DATABASE_URL, token = await ownerToken(url));
   return {
     child, url,
-    api: createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${url}/api/trpc` })] }),
+    api: apiClient(url, token),
     output: () => out,
     async kill() {
       child.kill('SIGKILL');

@@ -7,11 +7,9 @@
 // than the run's. The row here is exactly what such a kill leaves, written the way
 // runs.test.ts fakes a dead process.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { runEventSchema } from '../../../../engine/run/events.ts';
-import type { AppRouter } from '../../../../server/trpc/router.ts';
 import { databaseKinds } from '../../../helpers/databases.ts';
-import { startTestServer, type TestServer } from '../../../helpers/server.ts';
+import { startTestServer, type TestServer, apiClient } from '../../../helpers/server.ts';
 import { testRegistry } from '../../../helpers/test-nodes.ts';
 import { testRunners, type Ledger } from '../../../helpers/test-runners.ts';
 import { waitFor } from '../../../helpers/wait.ts';
@@ -31,7 +29,7 @@ describe.each(databaseKinds)('a run whose start was cut short by a kill, on %s',
 
   beforeAll(async () => {
     server = await startTestServer(kind, { registry: testRegistry(), runners: testRunners(ledger), leaseMs: 1000 });
-    const api = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${server.url}/api/trpc` })] });
+    const api = apiClient(server.url, server.token);
     await api.workflows.import.mutate({ yaml });
     await api.versions.publish.mutate({ workflowId: 'cut' });
   });

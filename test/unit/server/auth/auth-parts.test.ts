@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { bearerOf, readCookie, sessionCookie } from '../../../../server/auth/cookies.ts';
 import { createRateLimiter } from '../../../../server/auth/rate-limit.ts';
 import { allows, effectiveRole } from '../../../../server/auth/roles.ts';
+import { mayDecide } from '../../../../server/auth/approvers.ts';
 import { hashToken, newToken } from '../../../../server/auth/tokens.ts';
 
 describe('roles', () => {
@@ -52,5 +53,19 @@ describe('cookies and tokens', () => {
     expect(a.hash).toBe(hashToken(a.token));
     expect(a.hash).not.toContain(a.token.slice(3));
     expect(newToken('sy_').token).not.toBe(a.token);
+  });
+});
+
+describe('gate approvers', () => {
+  const caller = (role: 'viewer' | 'runner' | 'editor' | 'owner', scopes?: ('read' | 'run' | 'design' | 'admin')[]) =>
+    ({ user: { id: 'cuid1', email: 'ada@example.com', name: 'Ada', role }, scopes, via: scopes ? 'token' : 'session' }) as const;
+
+  it('admit named users by email or id, and roles at or above the one named', () => {
+    expect(mayDecide(caller('viewer'), ['user:Ada@Example.com'])).toBe(true);
+    expect(mayDecide(caller('viewer'), ['user:cuid1'])).toBe(true);
+    expect(mayDecide(caller('runner'), ['role:runner'])).toBe(true);
+    expect(mayDecide(caller('owner'), ['role:editor'])).toBe(true);
+    expect(mayDecide(caller('runner'), ['role:editor', 'user:bob@example.com'])).toBe(false);
+    expect(mayDecide(caller('owner', ['read']), ['role:runner'])).toBe(false);
   });
 });
