@@ -40,3 +40,48 @@ test('first start asks for the owner account; afterwards sign-out and sign-in gu
     await context.close();
   }
 });
+
+test('an owner invites an editor and a viewer; the viewer cannot change a workflow, in the UI or through the API', async ({ page, browser, server }) => {
+  await page.goto(server.url);
+  await page.getByRole('link', { name: 'People' }).click();
+  await expect(page.getByRole('heading', { name: 'People', level: 1 })).toBeVisible();
+
+  const join = async (role: 'editor' | 'viewer', email: string, name: string) => {
+    await page.getByLabel('Role', { exact: true }).selectOption(role);
+    await page.getByRole('button', { name: 'Create invitation link' }).click();
+    const link = await page.getByLabel('Invitation link').textContent();
+    const context = await browser.newContext();
+    const guest = await context.newPage();
+    await guest.goto(link!);
+    await expect(guest.getByRole('heading', { name: 'Join Switchyard' })).toBeVisible();
+    await guest.getByLabel('Your name').fill(name);
+    await guest.getByLabel('Email').fill(email);
+    await guest.getByLabel('Password').fill(`${role} password long enough`);
+    await guest.getByRole('button', { name: 'Create account' }).click();
+    await expect(guest.getByRole('heading', { name: 'Workflows', level: 1 })).toBeVisible();
+    await expect(guest.getByText(`${name} · ${role}`)).toBeVisible();
+    return { context, guest };
+  };
+
+  const editor = await join('editor', 'ed@example.com', 'Ed Editor');
+  await expect(editor.guest.getByRole('button', { name: 'New workflow' }).first()).toBeEnabled();
+  await expect(editor.guest.getByRole('link', { name: 'People' })).toHaveCount(0); // owners only
+  await editor.context.close();
+
+  const viewer = await join('viewer', 'vi@example.com', 'Vi Viewer');
+  await expect(viewer.guest.getByRole('button', { name: 'New workflow' }).first()).toBeDisabled();
+  const refused = await viewer.guest.evaluate(async () => {
+    const res = await fetch('/api/trpc/workflows.create', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Sneaky' }) });
+    return { status: res.status, body: await res.text() };
+  });
+  expect(refused.status).toBe(403);
+  expect(refused.body).toContain('This needs the editor role; you are viewer.');
+  await viewer.context.close();
+
+  await page.reload();
+  const people = page.getByRole('list', { name: 'People' });
+  await expect(people).toContainText('ed@example.com');
+  await expect(people).toContainText('vi@example.com');
+  await expect(page.getByLabel('Role of vi@example.com')).toHaveValue('viewer');
+  await page.screenshot({ path: test.info().outputPath('people.png') });
+});
