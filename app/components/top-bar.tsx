@@ -12,6 +12,7 @@ const nav = [
   { href: '/nodes', label: 'Node types', active: (p: string) => p.startsWith('/nodes') },
   { href: '/people', label: 'People', active: (p: string) => p.startsWith('/people'), owner: true },
   { href: '/audit', label: 'Audit log', active: (p: string) => p.startsWith('/audit'), owner: true },
+  { href: '/settings', label: 'Settings', active: (p: string) => p.startsWith('/settings') },
   { href: '/status', label: 'Status', active: (p: string) => p.startsWith('/status') },
 ];
 

@@ -85,3 +85,33 @@ test('an owner invites an editor and a viewer; the viewer cannot change a workfl
   await expect(page.getByLabel('Role of vi@example.com')).toHaveValue('viewer');
   await page.screenshot({ path: test.info().outputPath('people.png') });
 });
+
+test('settings: an API token is shown once and works until revoked; secrets are added, rotated and deleted without showing values', async ({ page, server }) => {
+  await page.goto(`${server.url}/settings`);
+  await page.getByLabel('Token name').fill('CI pipeline');
+  await page.getByLabel('Scope').selectOption('read');
+  await page.getByRole('button', { name: 'Create token' }).click();
+  const token = (await page.getByLabel('New token').textContent())!;
+  expect(token).toMatch(/^sy_/);
+  const who = async () => (await fetch(`${server.url}/api/trpc/auth.status`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.json()) as { result: { data: { user: { email: string } | null } } }).result.data.user;
+  expect(await who()).toMatchObject({ email: 'owner@switchyard.test' });
+  const row = page.getByRole('list', { name: 'API tokens' }).getByRole('listitem').filter({ hasText: 'CI pipeline' });
+  await expect(row).toContainText('read');
+  await row.getByRole('button', { name: 'Revoke' }).click();
+  await expect(row).toHaveCount(0);
+  expect(await who()).toBeNull();
+
+  await page.getByLabel('Secret name').fill('DEPLOY_KEY');
+  await page.getByLabel('Secret value').fill('s3cret-from-the-browser');
+  await page.getByRole('button', { name: 'Add secret' }).click();
+  const secrets = page.getByRole('list', { name: 'Secrets' });
+  await expect(secrets).toContainText('DEPLOY_KEY');
+  await expect(secrets).toContainText('version 1');
+  await page.getByLabel('Secret value').fill('rotated-value-123');
+  await page.getByRole('button', { name: 'Rotate' }).click();
+  await expect(secrets).toContainText('version 2');
+  await expect(page.locator('body')).not.toContainText('s3cret-from-the-browser');
+  await expect(page.locator('body')).not.toContainText('rotated-value-123');
+  await secrets.getByRole('listitem').filter({ hasText: 'DEPLOY_KEY' }).getByRole('button', { name: 'Delete' }).click();
+  await expect(secrets).toHaveCount(0);
+});
