@@ -2,6 +2,7 @@
 // The owner set-up and sign-in forms. Errors come from the server (wrong credentials, a weak
 // password, too many attempts) and are shown as it words them.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useRouter } from 'next/navigation';
 import { useId, useState, type FormEvent } from 'react';
 import { useTRPC } from '../lib/trpc.ts';
 
@@ -23,6 +24,17 @@ function Field({ label, name, type = 'text', autoComplete, errors, hint }: { lab
   );
 }
 
+/** Name, email and a new password: the owner set-up and joining by invitation. */
+function NewAccountFields({ errors }: { errors: FieldErrors }) {
+  return (
+    <>
+      <Field label="Your name" name="name" autoComplete="name" errors={errors} />
+      <Field label="Email" name="email" type="email" autoComplete="email" errors={errors} />
+      <Field label="Password" name="password" type="password" autoComplete="new-password" errors={errors} hint="At least 12 characters; a few words make a good one." />
+    </>
+  );
+}
+
 /** After a set-up or sign-in the cookie is set: ask the server again who we are. */
 function useSignedIn() {
   const trpc = useTRPC();
@@ -39,9 +51,7 @@ export function SetupForm() {
   const errors = fieldErrors(setup.error);
   return (
     <form className="auth-form" onSubmit={(e) => { e.preventDefault(); setup.mutate(formValues(e) as { email: string; name: string; password: string }); }}>
-      <Field label="Your name" name="name" autoComplete="name" errors={errors} />
-      <Field label="Email" name="email" type="email" autoComplete="email" errors={errors} />
-      <Field label="Password" name="password" type="password" autoComplete="new-password" errors={errors} hint="At least 12 characters; a few words make a good one." />
+      <NewAccountFields errors={errors} />
       {setup.error && Object.keys(errors).length === 0 && <p className="field-error" role="alert">{setup.error.message}</p>}
       <button type="submit" className="button button-primary auth-submit" disabled={setup.isPending}>{setup.isPending ? 'Creating…' : 'Create owner account'}</button>
     </form>
@@ -60,6 +70,21 @@ export function SignInForm() {
       {signIn.error && <p className="field-error" role="alert">{signIn.error.message}</p>}
       <button type="submit" className="button button-primary auth-submit" disabled={signIn.isPending}>{signIn.isPending ? 'Signing in…' : 'Sign in'}</button>
       <p className="hint">Locked out? An operator can run <code>switchyard users reset-password {email || '<email>'}</code> on the server.</p>
+    </form>
+  );
+}
+
+export function AcceptInvitationForm({ token }: { token: string }) {
+  const trpc = useTRPC();
+  const signedIn = useSignedIn();
+  const router = useRouter();
+  const accept = useMutation(trpc.auth.acceptInvitation.mutationOptions({ onSuccess: async () => { router.replace('/'); await signedIn(); } }));
+  const errors = fieldErrors(accept.error);
+  return (
+    <form className="auth-form" onSubmit={(e) => { e.preventDefault(); accept.mutate({ token, ...(formValues(e) as { email: string; name: string; password: string }) }); }}>
+      <NewAccountFields errors={errors} />
+      {accept.error && Object.keys(errors).length === 0 && <p className="field-error" role="alert">{accept.error.message}</p>}
+      <button type="submit" className="button button-primary auth-submit" disabled={accept.isPending}>{accept.isPending ? 'Joining…' : 'Create account'}</button>
     </form>
   );
 }

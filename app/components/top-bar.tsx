@@ -2,6 +2,7 @@
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMe } from '../lib/me.ts';
 import { useTRPC } from '../lib/trpc.ts';
 import { Logo } from './logo.tsx';
 import { ThemeToggle } from './theme-toggle.tsx';
@@ -9,7 +10,9 @@ import { ThemeToggle } from './theme-toggle.tsx';
 const nav = [
   { href: '/', label: 'Workflows', active: (p: string) => p === '/' || p.startsWith('/workflows') },
   { href: '/nodes', label: 'Node types', active: (p: string) => p.startsWith('/nodes') },
-  { href: '/audit', label: 'Audit log', active: (p: string) => p.startsWith('/audit') },
+  { href: '/people', label: 'People', active: (p: string) => p.startsWith('/people'), owner: true },
+  { href: '/audit', label: 'Audit log', active: (p: string) => p.startsWith('/audit'), owner: true },
+  { href: '/settings', label: 'Settings', active: (p: string) => p.startsWith('/settings') },
   { href: '/status', label: 'Status', active: (p: string) => p.startsWith('/status') },
 ];
 
@@ -31,6 +34,7 @@ function UserMenu() {
 
 export function TopBar() {
   const pathname = usePathname() ?? '/';
+  const { can } = useMe();
   return (
     <header className="topbar">
       <Link href="/" className="brand" aria-label="Switchyard home">
@@ -38,7 +42,7 @@ export function TopBar() {
         <span>Switchyard</span>
       </Link>
       <nav className="topnav" aria-label="Main">
-        {nav.map((n) => (
+        {nav.filter((n) => !('owner' in n) || can('owner')).map((n) => (
           <Link key={n.href} href={n.href} className="topnav-link" aria-current={n.active(pathname) ? 'page' : undefined}>
             {n.label}
           </Link>

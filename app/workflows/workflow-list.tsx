@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useDeferredValue, useState } from 'react';
 import { FlowIcon, PlusIcon, SearchIcon } from '../components/icons.tsx';
 import { LoadError, LoadingCard } from '../components/query-states.tsx';
+import { useMe } from '../lib/me.ts';
 import { useTRPC } from '../lib/trpc.ts';
 import { NewWorkflowDialog } from './new-workflow-dialog.tsx';
 import { relativeTime } from './relative-time.ts';
@@ -13,6 +14,7 @@ export function WorkflowList() {
   const [search, setSearch] = useState('');
   const deferred = useDeferredValue(search.trim());
   const [creating, setCreating] = useState(false);
+  const canEdit = useMe().can('editor');
   const list = useQuery({ ...trpc.workflows.list.queryOptions({ search: deferred || undefined }), placeholderData: (prev) => prev });
   const hasAny = (list.data?.length ?? 0) > 0 || deferred !== '';
 
@@ -24,7 +26,7 @@ export function WorkflowList() {
           <p>Design, version and run your team&apos;s automations.</p>
         </div>
         <div className="page-header-actions">
-          <button type="button" className="button button-primary" onClick={() => setCreating(true)}>
+          <button type="button" className="button button-primary" onClick={() => setCreating(true)} disabled={!canEdit} title={canEdit ? undefined : 'Viewers and runners cannot create workflows; ask an owner for the editor role'}>
             <PlusIcon size={16} /> New workflow
           </button>
         </div>
@@ -55,7 +57,7 @@ export function WorkflowList() {
             <>
               <h2>No workflows yet</h2>
               <p>A workflow chains steps — scripts, HTTP calls, AI agents, approvals — into a graph that runs durably. Start with an empty canvas.</p>
-              <button type="button" className="button button-primary" onClick={() => setCreating(true)}>
+              <button type="button" className="button button-primary" onClick={() => setCreating(true)} disabled={!canEdit}>
                 <PlusIcon size={16} /> New workflow
               </button>
             </>

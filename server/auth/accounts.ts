@@ -148,6 +148,22 @@ export function createAccounts(db: Db, opts: { now?: () => number } = {}) {
       return { user: asUser(user), ...(await newSession(user.id, ip, userAgent)) };
     },
 
+    async listUsers() {
+      return (await db.user.findMany({ select: { ...userSelect, createdAt: true }, orderBy: { createdAt: 'asc' } })).map((u) => ({ ...asUser(u), createdAt: u.createdAt }));
+    },
+
+    /** Changes a user's role; the last owner cannot stop being one (nobody could manage access). */
+    async setRole(userId: string, role: Role) {
+      return db.$transaction(async (tx) => {
+        const user = await tx.user.findUnique({ where: { id: userId }, select: { role: true } });
+        if (!user) throw new NotFoundError('User', userId);
+        if (user.role === 'owner' && role !== 'owner' && (await tx.user.count({ where: { role: 'owner' } })) === 1) {
+          throw new ConflictError('This is the last owner: make someone else an owner first.');
+        }
+        return asUser(await tx.user.update({ where: { id: userId }, data: { role: roleSchema.parse(role) }, select: userSelect }));
+      });
+    },
+
     /** For a locked-out user (run on the server): a new random password; every session ends. */
     async resetPassword(emailInput: string): Promise<{ email: string; password: string }> {
       const email = emailSchema.parse(emailInput);

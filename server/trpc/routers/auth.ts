@@ -54,6 +54,13 @@ export const authRouter = router({
       return { user };
     }),
 
+  users: router({
+    list: roleProcedure('owner').query(async ({ ctx }) => (await ctx.accounts.listUsers()).map((u) => ({ ...u, createdAt: u.createdAt.toISOString() }))),
+    setRole: roleProcedure('owner')
+      .input(z.object({ id: z.string().min(1).max(100), role: roleSchema }))
+      .mutation(({ ctx, input }) => ctx.accounts.setRole(input.id, input.role)),
+  }),
+
   tokens: router({
     list: authedProcedure.query(({ ctx }) => ctx.accounts.listApiTokens(ctx.caller.user.id)),
     /** The token is in this answer only; it cannot be shown again. */

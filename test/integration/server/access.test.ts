@@ -2,6 +2,9 @@
 // itself, so a procedure added later is covered without anyone listing it: anonymous callers
 // get 401 except on the few procedures that must work before sign-in, and each role gets 403
 // on what needs a stronger one. Roles only add: what a viewer may do, a runner may too.
+// The websocket endpoints too: socket.io (handshake and upgrade) and Yjs rooms, random ones.
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { appRouter } from '../../../server/trpc/router.ts';
 import { useApiServer } from '../../helpers/api-fixture.ts';
@@ -22,6 +25,32 @@ describe('access to every procedure', () => {
     await res.body?.cancel();
     return res.status;
   }
+
+  /** The status an upgrade gets (101 when accepted). */
+  function upgrade(pathname: string, token?: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const req = http.request(`${fx.server.url}${pathname}`, { headers: {
+        connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      } });
+      req.on('upgrade', (res, socket) => { socket.destroy(); resolve(res.statusCode ?? 0); });
+      req.on('response', (res) => { res.resume(); resolve(res.statusCode ?? 0); });
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
+  it('refuses anonymous websockets on every upgrade path, and accepts signed-in ones', async () => {
+    const rooms = Array.from({ length: 5 }, () => `/yjs/${randomUUID()}`);
+    const { token: viewer } = await fx.server.user('viewer');
+    for (const pathname of ['/socket.io/?EIO=4&transport=websocket', ...rooms]) {
+      expect(await upgrade(pathname), `${pathname} anonymous`).not.toBe(101);
+      expect(await upgrade(pathname, viewer), `${pathname} as a viewer`).toBe(101);
+    }
+    const handshake = await fetch(`${fx.server.url}/socket.io/?EIO=4&transport=polling`);
+    expect(handshake.status).toBe(403);
+    await handshake.body?.cancel();
+  });
 
   it('finds the procedures in the router', () => {
     expect(procedures.length).toBeGreaterThan(40);

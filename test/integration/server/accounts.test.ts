@@ -71,6 +71,16 @@ describe.each(databaseKinds)('accounts on %s', (kind) => {
     expect((await call('auth.invite', { role: 'viewer' })).status).toBe(401);
   });
 
+  it('lists people for owners and changes roles, never demoting the last owner', async () => {
+    const people = (await call('auth.users.list', undefined, { cookie: ownerCookie })).data as unknown as { id: string; email: string; role: string }[];
+    expect(people.map((p) => [p.email, p.role])).toEqual([['owner@example.com', 'owner'], ['ed@example.com', 'editor']]);
+    const ed = people.find((p) => p.email === 'ed@example.com')!;
+    expect((await call('auth.users.setRole', { id: ed.id, role: 'viewer' }, { cookie: ownerCookie })).data).toMatchObject({ role: 'viewer' });
+    const me = people.find((p) => p.role === 'owner')!;
+    const last = await call('auth.users.setRole', { id: me.id, role: 'editor' }, { cookie: ownerCookie });
+    expect([last.status, last.error?.message]).toEqual([409, 'This is the last owner: make someone else an owner first.']);
+  });
+
   it('issues API tokens shown once, capped by their scopes, and revocable', async () => {
     const created = await call('auth.tokens.create', { name: 'CI', scopes: ['read'] }, { cookie: ownerCookie });
     const token = created.data?.token as string;
