@@ -218,6 +218,8 @@ export interface ExecOptions {
   stream?: boolean;
   /** Per-stream cap of what is kept in ExecResult.stdout/stderr (bytes; default 1 MiB): the last bytes, where a program's error is. */
   maxBuffer?: number;
+  /** Standard output as text, as it arrives (whole characters), for runners that read it live — uncapped. */
+  onStdout?(text: string): void;
 }
 
 export interface ExecResult {

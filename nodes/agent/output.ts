@@ -20,7 +20,7 @@ export function outputParser(cli: AgentConfig['cli'], note?: (line: string) => v
   return textParser();
 }
 
-/** The whole output at once (what ctx.exec hands back). */
+/** The whole output at once (tests, and callers that have it all). */
 export function parseOutput(cli: AgentConfig['cli'], stdout: string, note?: (line: string) => void): AgentReport {
   const p = outputParser(cli, note);
   p.push(stdout);

@@ -1,12 +1,12 @@
 // Runs a coding-agent CLI through ctx.exec (so cancel and timeout kill its whole process tree)
 // with the prompt on standard input, then reads its structured output (parsers per CLI in
-// parse-*.ts). Its raw output streams to the step's stdout/stderr as it runs; a readable line
-// per assistant message and tool call goes to the step's log once it ends.
+// parse-*.ts). Its raw output streams to the step's stdout/stderr as it runs, and a readable
+// line per assistant message and tool call to the step's log, parsed as it arrives.
 import { defineRunner, type NodeContext } from '../../engine/nodes/define-node.ts';
 import { lastLine, workspacePath } from '../script/outputs.ts';
 import { buildCustomCommand, buildPresetCommand, customEnv, type AgentConfig } from './argv.ts';
 import definition from './definition.ts';
-import { lastTextLine, parseJsonMessage, parseOutput, summaryLine } from './output.ts';
+import { lastTextLine, outputParser, parseJsonMessage, summaryLine } from './output.ts';
 
 /** The secrets each CLI reads, by the environment variable it reads them from. */
 const SECRETS: Record<AgentConfig['cli'], string[]> = {
@@ -37,13 +37,16 @@ export default defineRunner(definition, async (ctx, config) => {
   for (const why of built.ignored) ctx.log(`ignored ${why}`);
 
   const env = { ...(await secretsEnv(ctx, SECRETS[config.cli])), ...(config.cli === 'custom' ? customEnv(config) : {}) };
-  const result = await ctx.exec(built.command, built.args, { cwd, env, stdin: config.prompt, maxBuffer: MAX_OUTPUT }).catch((e: unknown) => {
+  // Parsed as it streams: readable assistant / tool lines reach the step log live, and the
+  // report sees all of the output, however long.
+  const parser = outputParser(config.cli, (line) => ctx.log(line));
+  const result = await ctx.exec(built.command, built.args, { cwd, env, stdin: config.prompt, maxBuffer: MAX_OUTPUT, onStdout: (text) => parser.push(text) }).catch((e: unknown) => {
     if ((e as { code?: unknown } | null)?.code !== 'COMMAND_NOT_FOUND') throw e;
     const hint = config.cli === 'custom' ? INSTALL.custom : `install it (${INSTALL[config.cli]}) or set cli: custom with the command to run`;
     throw fail('COMMAND_NOT_FOUND', `The ${config.cli} CLI ("${built.command}") is not on the server's PATH: ${hint}.`, false, { command: built.command });
   });
 
-  const report = parseOutput(config.cli, result.stdout, (line) => ctx.log(line));
+  const report = parser.end();
   if (result.exitCode !== 0 || report.isError) {
     const how = result.exitCode === null ? `was killed by ${result.signal ?? 'a signal'}` : result.exitCode !== 0 ? `exited with code ${result.exitCode}` : 'reported an error';
     const why = report.errorMessage ?? lastLine(result.stderr) ?? lastTextLine(result.stdout);

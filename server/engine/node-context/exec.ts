@@ -10,6 +10,7 @@
 // Killing the group when the direct child exits is what keeps a step from hanging on a
 // grandchild that still holds the stdout pipe open.
 import { spawn } from 'node:child_process';
+import { StringDecoder } from 'node:string_decoder';
 import { stat } from 'node:fs/promises';
 import type { ExecOptions, ExecResult, NodeContext } from '../../../engine/nodes/define-node.ts';
 import { stepError } from './errors.ts';
@@ -83,7 +84,9 @@ function run(deps: ExecDeps, command: string, args: readonly string[], cwd: stri
     if (child.pid === undefined) return; // 'error' follows.
     deps.signal.addEventListener('abort', onAbort, { once: true });
 
-    child.stdout.on('data', (c: Buffer) => { out.push(c); if (stream) deps.stdout(c); });
+    const live = options.onStdout ? new StringDecoder('utf8') : undefined;
+    child.stdout.on('data', (c: Buffer) => { out.push(c); if (stream) deps.stdout(c); if (live) options.onStdout!(live.write(c)); });
+    child.stdout.on('end', () => { const rest = live?.end(); if (rest) options.onStdout!(rest); });
     child.stderr.on('data', (c: Buffer) => { err.push(c); if (stream) deps.stderr(c); });
     // A program that never reads its stdin closes it early; writing then is not an error.
     child.stdin.on('error', () => undefined);

@@ -103,6 +103,17 @@ describe('ctx.exec on the factory', () => {
     expect(logged.stderr).toBe('');
   });
 
+  it('hands standard output to onStdout as text while the program runs, whole characters, uncapped', async () => {
+    const { ctx } = context(200);
+    const seen: string[] = [];
+    // "é" split across two writes, and more output than maxBuffer keeps.
+    const script = 'const b = Buffer.from("é"); process.stdout.write(b.subarray(0, 1)); setTimeout(() => { process.stdout.write(b.subarray(1)); process.stdout.write("y".repeat(3000)); }, 20);';
+    const r = await ctx.exec('node', ['-e', script], { maxBuffer: 100, onStdout: (t) => seen.push(t) });
+    expect(r.truncated).toBe(true);
+    expect(seen.join('')).toBe(`é${'y'.repeat(3000)}`);
+    expect(seen.length).toBeGreaterThan(1);
+  });
+
   it('does not wait for a background process left holding the pipe: it dies with the step', async () => {
     const { ctx } = context(5_000);
     const pidFile = path.join(dir, 'background.pid');

@@ -19,7 +19,12 @@ function stub(exec: (command: string) => Promise<ExecResult>, secrets: Record<st
       if (v === undefined) throw { code: 'SECRET_NOT_FOUND', message: `no secret ${name}`, retryable: false };
       return v;
     },
-    exec: async (command: string, args: readonly string[], options?: ExecOptions) => { calls.push({ command, args, options }); return exec(command); },
+    exec: async (command: string, args: readonly string[], options?: ExecOptions) => {
+      calls.push({ command, args, options });
+      const result = await exec(command);
+      options?.onStdout?.(result.stdout); // as ctx.exec does while the process writes
+      return result;
+    },
     artifacts: { put: async () => ({ name: '', path: '', bytes: 0 }) }, emit: async () => undefined,
   } satisfies NodeContext;
   return { ctx, calls, logs };
