@@ -105,20 +105,23 @@ describe.each(databaseKinds)('concurrency on %s', (kind) => {
   });
 
   it('cancel_in_progress: runs started at the same instant on two processes keep exactly the newest by (createdAt, id)', async () => {
-    // The database's clock stands still for this group: every start gets the same createdAt,
-    // a tie that only the id can break.
+    // The database's clock stands still for this group: every start gets the same createdAt —
+    // from its insert on, so no comparison ever sees a run's own clock first — a tie that only
+    // the id can break.
     const db = a.app.context.db;
     const sameInstant = kind === 'postgresql'
       ? [`CREATE FUNCTION same_instant() RETURNS trigger AS $$ BEGIN NEW."createdAt" := '2026-06-01 12:00:00'; RETURN NEW; END $$ LANGUAGE plpgsql`,
-        `CREATE TRIGGER same_instant BEFORE UPDATE OF "createdAt" ON "Run" FOR EACH ROW WHEN (NEW."concurrencyKey" = 'latest') EXECUTE FUNCTION same_instant()`]
+        `CREATE TRIGGER same_instant BEFORE INSERT OR UPDATE OF "createdAt" ON "Run" FOR EACH ROW WHEN (NEW."concurrencyKey" = 'latest') EXECUTE FUNCTION same_instant()`]
       : [`CREATE TRIGGER same_instant AFTER UPDATE OF "createdAt" ON "Run" WHEN NEW."concurrencyKey" = 'latest'
+          BEGIN UPDATE "Run" SET "createdAt" = '2026-06-01T12:00:00.000+00:00' WHERE "id" = NEW."id"; END`,
+        `CREATE TRIGGER same_instant_insert AFTER INSERT ON "Run" WHEN NEW."concurrencyKey" = 'latest'
           BEGIN UPDATE "Run" SET "createdAt" = '2026-06-01T12:00:00.000+00:00' WHERE "id" = NEW."id"; END`];
     for (const sql of sameInstant) await db.$executeRawUnsafe(sql);
     let ids: string[];
     try {
       ids = (await Promise.all([a, b, a, b].map((s) => s.app.context.runs.start({ workflowId: 'latest' })))).map((r) => r.runId);
     } finally {
-      for (const sql of kind === 'postgresql' ? ['DROP TRIGGER same_instant ON "Run"', 'DROP FUNCTION same_instant()'] : ['DROP TRIGGER same_instant']) await db.$executeRawUnsafe(sql);
+      for (const sql of kind === 'postgresql' ? ['DROP TRIGGER same_instant ON "Run"', 'DROP FUNCTION same_instant()'] : ['DROP TRIGGER same_instant', 'DROP TRIGGER same_instant_insert']) await db.$executeRawUnsafe(sql);
     }
     const rows = await a.app.context.db.run.findMany({ where: { id: { in: ids } } });
     expect(new Set(rows.map((r) => r.createdAt.getTime())).size).toBe(1);
