@@ -6,28 +6,26 @@
 // expired — after a crash or restart — are claimed by the recovery loop, rebuilt from their
 // journal and continued (engine/run/scheduler.ts `recover`).
 import { EventEmitter } from 'node:events';
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { ConflictError, NotFoundError, ValidationError } from '../../engine/errors.ts';
 import type { NodeRegistry, NodeRunner } from '../../engine/nodes/define-node.ts';
 import { runEventSchema, type RunEvent } from '../../engine/run/events.ts';
-import { RunExecutor, StepTimeout, type StepInvocation } from '../../engine/run/executor.ts';
-import { buildPlan, PlanError, type RunPlan } from '../../engine/run/plan.ts';
+import { RunExecutor, type StepInvocation } from '../../engine/run/executor.ts';
+import { PlanError, type RunPlan } from '../../engine/run/plan.ts';
 import { GateNotWaitingError } from '../../engine/run/scheduler.ts';
 import { fold } from '../../engine/run/reducer.ts';
 import { reusedResults } from '../../engine/run/lineage.ts';
-import { loadWorkflowYaml } from '../../engine/workflow/load.ts';
 import { coerceInputs, inputsSchema } from '../../engine/workflow/inputs.ts';
 import type { Db } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
 import { rowChanges } from './event-rows.ts';
 import { createSubworkflows } from './subworkflows.ts';
 import { createMasker, maskValue, type Masker } from '../secrets/masker.ts';
-import { maskedLog } from '../secrets/masked-log.ts';
 import { createStepLogs } from './step-logs.ts';
-import { breakerPolicy, createCircuitBreakers, type BreakerPolicy } from './circuit-breaker.ts';
+import { createCircuitBreakers } from './circuit-breaker.ts';
+import { createPlanCache } from './plan-cache.ts';
+import { createStepAttempts } from './step-attempts.ts';
 import { createAdmission, groupPolicy, SLOT_STATUSES } from './admission.ts';
 import { createRunCommands, type RunCommand } from './run-commands.ts';
 import { createNodeContexts, type SecretStore } from './node-context/index.ts';
@@ -109,7 +107,6 @@ export function createRunService(opts: RunServiceOptions) {
   const owner = `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const leaseMs = opts.leaseMs ?? 30_000;
   const maxActiveRuns = opts.maxActiveRuns ?? 50;
-  const runners = new Map([...opts.runners].map((r) => [r.definition.type, r]));
   // In-process bus: 'event' (each journaled event, once durable), 'log' (step output chunks),
   // 'emitted' (ctx.emit, for event triggers: node-context/index.ts EmittedEvent).
   const bus = new EventEmitter();
@@ -141,83 +138,11 @@ export function createRunService(opts: RunServiceOptions) {
     publish(appended);
   }
 
-  async function invoke(runId: string, inv: StepInvocation): Promise<unknown> {
-    if (inv.node.def.type === 'subworkflow') return subworkflows.run(runId, inv);
-    const runner = runners.get(inv.node.def.type);
-    if (!runner) throw { code: 'NO_RUNNER', message: `Node type "${inv.node.def.type}" cannot run on this server (it has no run.ts).`, retryable: false };
-    const breaker = breakerFor(inv);
-    const admitted = breaker ? await breakers.admit(breaker.target, breaker.policy) : undefined;
-    if (admitted && !admitted.allowed) {
-      throw { code: 'CIRCUIT_OPEN', retryable: true, message: `Calls to ${breaker!.target} are paused after repeated failures (circuit breaker open); the next probe is allowed after ${admitted.until.toISOString()}.` };
-    }
-    const m = masker();
-    const out = maskedLog(stepLogs.open(runId, inv.node.id, inv.iteration, inv.attempt), m);
-    let outcome: 'success' | 'failure' | 'ignored' = 'ignored';
-    try {
-      const ctx = contexts.build({ runId, stepId: inv.node.id, attempt: inv.attempt, idempotencyKey: inv.idempotencyKey, signal: inv.signal, workspace: await workspaceOf(runId) }, out);
-      // Cancelled while the workspace was being made: the runner must not start at all.
-      inv.signal.throwIfAborted();
-      const result = await runner.run(ctx, inv.config as never, {});
-      outcome = 'success';
-      // Outputs are read by later steps and shown everywhere: masked here, once.
-      return maskValue(m, result);
-    } catch (err) {
-      // The target's fault: a retryable error or a timeout — not a cancel, not bad input.
-      const timedOut = inv.signal.reason instanceof StepTimeout;
-      if (timedOut) outcome = 'failure';
-      else if (!inv.signal.aborted) outcome = (err as { retryable?: unknown })?.retryable === false ? 'success' : 'failure';
-      throw err;
-    } finally {
-      await out.close();
-      if (breaker && admitted?.allowed) {
-        // A non-retryable error means the target answered (bad input is not an outage): for the
-        // breaker that is a success. A cancelled call says nothing; a cancelled probe is handed back.
-        await breakers.record(breaker.target, breaker.policy, outcome, admitted.probe).catch((err: unknown) => log.warn('could not record a circuit breaker outcome', { target: breaker.target, error: err }));
-      }
-    }
-  }
+  const attempts = createStepAttempts({ dataDir: opts.dataDir, runners: opts.runners, breakers, stepLogs, contexts, masker, log });
+  const invoke = (runId: string, inv: StepInvocation): Promise<unknown> =>
+    inv.node.def.type === 'subworkflow' ? subworkflows.run(runId, inv) : attempts.run(runId, inv);
 
-  function breakerFor(inv: StepInvocation): { target: string; policy: BreakerPolicy } | undefined {
-    const spec = inv.node.def.breaker;
-    if (!spec) return undefined;
-    const key = spec.key(inv.config as never);
-    return key ? { target: `${inv.node.def.type}:${key}`, policy: breakerPolicy(spec) } : undefined;
-  }
-
-  /** Created on first use, so a run recovered on another machine with shared storage finds it too. */
-  const workspaces = new Map<string, Promise<string>>();
-  function workspaceOf(runId: string): Promise<string> {
-    let dir = workspaces.get(runId);
-    if (!dir) {
-      if (!/^[A-Za-z0-9_-]+$/.test(runId)) return Promise.reject(new Error(`unexpected run id ${runId}`));
-      const p = path.join(opts.dataDir, 'runs', runId, 'workspace');
-      dir = mkdir(p, { recursive: true }).then(() => p);
-      workspaces.set(runId, dir);
-    }
-    return dir;
-  }
-
-  // Versions are immutable, so a version's plan is parsed once: a burst of runs of one workflow
-  // must not re-parse its YAML per run. Plans are read-only to the scheduler.
-  // The promise is cached, not the plan: a burst of starts that all miss the cache at once
-  // would otherwise each parse the YAML before the first one got to store its plan.
-  const plans = new Map<string, Promise<RunPlan>>();
-  function planFor(versionId: string): Promise<RunPlan> {
-    const cached = plans.get(versionId);
-    if (cached) return cached;
-    const plan = loadPlan(versionId);
-    if (plans.size >= 256) plans.delete(plans.keys().next().value!);
-    plans.set(versionId, plan);
-    plan.catch(() => { if (plans.get(versionId) === plan) plans.delete(versionId); });
-    return plan;
-  }
-  async function loadPlan(versionId: string): Promise<RunPlan> {
-    const version = await opts.db.workflowVersion.findUnique({ where: { id: versionId }, select: { yaml: true } });
-    if (!version) throw new NotFoundError('Version', versionId);
-    const loaded = loadWorkflowYaml(version.yaml, opts.registry);
-    if (!loaded.ok || !loaded.workflow) throw new ValidationError('The workflow version no longer validates with the installed node types.', { diagnostics: loaded.diagnostics });
-    return buildPlan(loaded.workflow, opts.registry);
-  }
+  const planFor = createPlanCache(opts.db, opts.registry);
 
   function execute(runId: string, plan: RunPlan, events: RunEvent[], recovering: boolean, number: number): void {
     const executor = new RunExecutor(plan, fold(events), {
@@ -231,7 +156,7 @@ export function createRunService(opts: RunServiceOptions) {
     executor.start({ recovering }).then(
       async (state) => {
         if (active.get(runId) === executor) active.delete(runId);
-        workspaces.delete(runId);
+        attempts.forget(runId);
         log.info('run finished', { runId, status: state.status });
         await opts.journal.release(owner, runId).catch(() => undefined);
         await commands.forget(runId).catch(() => undefined);
